@@ -1,0 +1,136 @@
+"""Configuration: `[tool.prodcheck]` in pyproject.toml or `.prodcheck.toml`, frozen once read.
+
+Every error names the offending key, and the CLI turns a `ConfigError` into exit code 2.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from prodcheck.model import Severity
+
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+PROFILES = ("default", "startup", "enterprise")
+
+
+class ConfigError(Exception):
+    """Invalid configuration; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()          # selectors: rule id, slug or area; empty = everything
+    disable: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()            # exact rule ids; used by tests and `--select`
+    severity: tuple[tuple[str, Severity], ...] = ()
+    fail_on: Severity = Severity.HIGH
+    profile: str = "default"
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    jobs: int = 0                         # 0 = all cores
+    baseline: str = ""                    # path relative to the scan root
+    use_baseline: bool = True             # False while a baseline is being written
+    public_paths: tuple[str, ...] = ()    # extra public-by-nature endpoint patterns
+    source: str = ""                      # where it was read from, for messages
+
+    def with_only(self, *rule_ids: str) -> Config:
+        return replace(self, only=tuple(rule_ids))
+
+
+_KEYS = {
+    "include": "list", "exclude": "list", "enable": "list", "disable": "list", "select": "list",
+    "severity": "table", "fail-on": "severity", "fail_on": "severity", "profile": "str",
+    "max-file-size": "int", "max_file_size": "int", "jobs": "int", "baseline": "str",
+    "public-paths": "list", "public_paths": "list",
+}
+
+
+def load_config(root: Path, explicit: Path | None = None) -> Config:
+    """Read the configuration that applies to `root`, or the defaults when there is none."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file {explicit} does not exist")
+        return _from_file(explicit, section=explicit.name == "pyproject.toml")
+    base = root if root.is_dir() else root.parent
+    dedicated = base / ".prodcheck.toml"
+    if dedicated.is_file():
+        return _from_file(dedicated, section=False)
+    pyproject = base / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
+        except tomllib.TOMLDecodeError:
+            return Config()   # the project's own pyproject is broken; that is a finding, not ours
+        section = data.get("tool", {}).get("prodcheck")
+        if isinstance(section, dict):
+            return parse_config(section, source=f"{pyproject.name} [tool.prodcheck]")
+    return Config()
+
+
+def _from_file(path: Path, section: bool) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if section:
+        data = data.get("tool", {}).get("prodcheck", {})
+    elif "tool" in data and "prodcheck" in data.get("tool", {}):
+        data = data["tool"]["prodcheck"]
+    return parse_config(data, source=str(path.name))
+
+
+def parse_config(data: dict, source: str = "") -> Config:
+    values: dict = {"source": source}
+    for key, raw in data.items():
+        kind = _KEYS.get(key)
+        where = f"{source}: " if source else ""
+        if kind is None:
+            raise ConfigError(f"{where}unknown key '{key}' (known: "
+                              + ", ".join(sorted(k for k in _KEYS if "_" not in k)) + ")")
+        name = key.replace("-", "_")
+        if kind == "list":
+            if isinstance(raw, str):
+                raw = [raw]
+            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                raise ConfigError(f"{where}key '{key}' must be a list of strings")
+            values["only" if name == "select" else name] = tuple(raw)
+        elif kind == "str":
+            if not isinstance(raw, str):
+                raise ConfigError(f"{where}key '{key}' must be a string")
+            if name == "profile" and raw not in PROFILES:
+                raise ConfigError(f"{where}key 'profile' must be one of {', '.join(PROFILES)}")
+            values[name] = raw
+        elif kind == "int":
+            if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+                raise ConfigError(f"{where}key '{key}' must be a non-negative integer")
+            values[name] = raw
+        elif kind == "severity":
+            values[name] = _severity(raw, key, where)
+        elif kind == "table":
+            if not isinstance(raw, dict):
+                raise ConfigError(f"{where}key '{key}' must be a table of selector = severity")
+            values[name] = tuple(sorted((sel, _severity(sev, f"{key}.{sel}", where))
+                                        for sel, sev in raw.items()))
+    return Config(**values)
+
+
+def _severity(raw: object, key: str, where: str) -> Severity:
+    if not isinstance(raw, str):
+        raise ConfigError(f"{where}key '{key}' must be a severity string")
+    try:
+        return Severity.parse(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{where}key '{key}': {exc}") from None
+
+
+def merge(config: Config, **overrides: object) -> Config:
+    """Apply command-line overrides (only those given) on top of the file configuration."""
+    given = {k: v for k, v in overrides.items() if v not in (None, (), "")}
+    return replace(config, **given) if given else config
+
+
+__all__ = ["Config", "ConfigError", "load_config", "merge", "parse_config"]

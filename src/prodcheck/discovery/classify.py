@@ -1,0 +1,111 @@
+"""Decide what a file is (language and kind) from its name alone; contents are read later."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str            # POSIX, relative to the scan root
+    abspath: str
+    language: str
+    kind: str
+    size: int
+
+
+_BY_SUFFIX = {
+    ".py": "python", ".pyi": "python",
+    ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".ts": "typescript", ".tsx": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".go": "go",
+    ".sql": "sql",
+    ".yaml": "yaml", ".yml": "yaml",
+    ".toml": "toml",
+    ".json": "json",
+    ".proto": "proto",
+    ".graphql": "graphql", ".gql": "graphql",
+    ".prisma": "prisma",
+    ".md": "markdown",
+    ".cfg": "ini", ".ini": "ini",
+    ".txt": "text",
+    ".sh": "shell",
+    ".tf": "hcl",
+}
+
+_BY_NAME = {
+    "dockerfile": "dockerfile", "containerfile": "dockerfile",
+    "procfile": "procfile",
+    "go.mod": "gomod", "go.sum": "gosum",
+    "pipfile": "toml", "pipfile.lock": "json",
+    "poetry.lock": "toml", "uv.lock": "toml", "cargo.toml": "toml",
+    "yarn.lock": "text", "pnpm-lock.yaml": "yaml", "package-lock.json": "json",
+    "gemfile": "text", "mix.exs": "text", "pom.xml": "xml", "build.gradle": "text",
+    "build.gradle.kts": "text", "makefile": "make", ".dockerignore": "text", ".gitignore": "text",
+}
+
+MANIFESTS = frozenset({
+    "pyproject.toml", "setup.py", "setup.cfg", "pipfile", "package.json", "go.mod", "cargo.toml",
+    "pom.xml", "build.gradle", "build.gradle.kts", "gemfile", "mix.exs", "composer.json",
+})
+LOCKFILES = frozenset({
+    "poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "package-lock.json", "yarn.lock",
+    "pnpm-lock.yaml", "npm-shrinkwrap.json", "bun.lockb", "go.sum", "cargo.lock", "gemfile.lock",
+})
+STANDARDS = frozenset({
+    "contributing.md", "claude.md", "constitution.md", "agents.md", ".editorconfig",
+    ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yml",
+    "eslint.config.js", "eslint.config.mjs", ".prettierrc", ".prettierrc.json", "ruff.toml",
+    ".ruff.toml", ".flake8", "mypy.ini", ".golangci.yml", ".golangci.yaml", "tsconfig.json",
+    ".pre-commit-config.yaml", "codeowners",
+})
+
+_TEST_DIRS = frozenset({"tests", "test", "__tests__", "spec", "specs", "testdata", "e2e"})
+
+
+def classify(path: str) -> tuple[str, str] | None:
+    """(language, kind) for a relative POSIX path, or None when prodcheck has nothing to read in it."""
+    pure = PurePosixPath(path)
+    name = pure.name.lower()
+    language = _BY_NAME.get(name)
+    if language is None:
+        if name.startswith(("dockerfile.", "containerfile.")) or name.endswith(".dockerfile"):
+            language = "dockerfile"
+        elif name == ".env" or name.startswith(".env.") or name.endswith(".env"):
+            language = "env"
+        elif name.startswith("requirements") and name.endswith((".txt", ".in")):
+            language = "requirements"
+        else:
+            language = _BY_SUFFIX.get(pure.suffix.lower())
+    if language is None:
+        return None
+    return language, _kind(pure, name, language)
+
+
+def _kind(pure: PurePosixPath, name: str, language: str) -> str:
+    parts = {p.lower() for p in pure.parts[:-1]}
+    if name in LOCKFILES:
+        return "lockfile"
+    if name in MANIFESTS or language == "requirements":
+        return "manifest"
+    if name in STANDARDS or (language == "markdown" and name in STANDARDS):
+        return "standards"
+    if language == "markdown":
+        return "docs"
+    if language in ("dockerfile", "procfile") or name.startswith(("docker-compose", "compose.")):
+        return "deployment"
+    if _is_test(pure, name, parts):
+        return "test"
+    if "migrations" in parts or "migrate" in parts or "versions" in parts and "alembic" in parts:
+        return "migration"
+    if language in ("yaml", "toml", "json", "ini", "env", "hcl"):
+        return "config"
+    return "source"
+
+
+def _is_test(pure: PurePosixPath, name: str, parts: set[str]) -> bool:
+    if parts & _TEST_DIRS:
+        return True
+    stem = pure.stem.lower()
+    return (name.endswith("_test.go") or stem.startswith("test_") or stem.endswith("_test")
+            or ".test." in name or ".spec." in name or name == "conftest.py")

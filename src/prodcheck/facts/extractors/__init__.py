@@ -1,0 +1,1 @@
+"""Per-file fact extractors, one module per concern, each exposing `EXTRACTOR`."""

@@ -1,0 +1,118 @@
+"""Read and parse one file. Never raises: every problem becomes a `Diagnostic`."""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+from prodcheck.discovery import SourceFile
+from prodcheck.model import Diagnostic
+
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """A file as the per-file phase sees it. It never leaves the worker process."""
+    source: SourceFile
+    text: str
+    tree: object | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _lines: list[str] | None = None
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def language(self) -> str:
+        return self.source.language
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def line(self, number: int) -> str:
+        lines = self.lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def read_text(source: SourceFile) -> tuple[str | None, list[Diagnostic]]:
+    """The file's text with newlines normalised, or None (binary, unreadable) and why."""
+    try:
+        with open(source.abspath, "rb") as handle:
+            data = handle.read(source.size + 1)
+    except OSError as exc:
+        return None, [Diagnostic(source.path, "unreadable", f"cannot read: {exc.strerror or exc}")]
+    diagnostics: list[Diagnostic] = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16", errors="replace")
+    elif b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        return None, [Diagnostic(source.path, "binary-file", "binary content (NUL bytes); not scanned")]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            text = data.decode("utf-8-sig", errors="replace")
+            diagnostics.append(Diagnostic(source.path, "encoding",
+                                          f"not valid UTF-8 (byte {exc.start}); undecodable bytes replaced"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, diagnostics
+
+
+def parse(source: SourceFile) -> ParsedFile | None:
+    """Read and parse `source`; None when it cannot be read at all (the diagnostics say why)."""
+    text, diagnostics = read_text(source)
+    if text is None:
+        return ParsedFile(source, "", None, diagnostics)
+    parsed = ParsedFile(source, text, None, diagnostics)
+    parser = _PARSERS.get(source.language)
+    if parser is not None:
+        parsed.tree = parser(parsed)
+    return parsed
+
+
+def _parse_python(parsed: ParsedFile):
+    from prodcheck.parsing.python_ast import parse_python
+    return parse_python(parsed)
+
+
+def _parse_dockerfile(parsed: ParsedFile):
+    from prodcheck.parsing.dockerfile import parse_dockerfile
+    return parse_dockerfile(parsed.text)
+
+
+def _parse_yaml(parsed: ParsedFile):
+    from prodcheck.parsing.yamldoc import parse_yaml
+    return parse_yaml(parsed)
+
+
+def _parse_env(parsed: ParsedFile):
+    from prodcheck.parsing.envfile import parse_env
+    return parse_env(parsed.text)
+
+
+def _parse_json(parsed: ParsedFile):
+    from prodcheck.parsing.jsondoc import parse_json
+    return parse_json(parsed)
+
+
+def _parse_toml(parsed: ParsedFile):
+    from prodcheck.parsing.jsondoc import parse_toml
+    return parse_toml(parsed)
+
+
+_PARSERS = {
+    "python": _parse_python,
+    "dockerfile": _parse_dockerfile,
+    "yaml": _parse_yaml,
+    "env": _parse_env,
+    "json": _parse_json,
+    "toml": _parse_toml,
+}

@@ -1,0 +1,232 @@
+"""The scan, top to bottom: discover -> parse -> extract facts -> run rules -> score -> report.
+
+The per-file phase (`analyse_file`) runs in worker processes and returns picklable facts and
+findings; syntax trees never leave the worker. The project phase joins the facts and runs the
+project-level and taint rules on facts alone.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from prodcheck import __version__
+from prodcheck.config import Config
+from prodcheck.discovery import SourceFile, discover
+from prodcheck.facts.builder import FactsBuilder
+from prodcheck.facts.extract import extract_facts
+from prodcheck.facts.model import FileFacts
+from prodcheck.facts.project import ProjectFacts, build_project
+from prodcheck.fingerprint import with_fingerprints
+from prodcheck.model import Diagnostic, Finding, Report, Severity
+from prodcheck.not_verified import not_verified
+from prodcheck.parsing import parse
+from prodcheck.rules.base import ProjectRule, Rule, TaintRule
+from prodcheck.rules.catalog import load_catalog
+from prodcheck.rules.context import ProjectContext, _with_snippet
+from prodcheck.rules.runner import run_file_rules
+from prodcheck.score import apply_profile, score, verdict
+from prodcheck.suppress import DEFAULT_BASELINE, apply_suppressions, load_baseline, parse_suppressions
+
+PARALLEL_MIN_FILES = 48
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    facts: FileFacts
+    findings: tuple[Finding, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    applied: frozenset[str]
+
+
+def analyse_file(source: SourceFile, rule_ids: tuple[str, ...]) -> FileResult:
+    """Per-file phase: read, parse, extract facts, run per-file rules. Never raises."""
+    catalog = load_catalog()
+    rules = [catalog.index[rid] for rid in rule_ids]
+    parsed = parse(source)
+    builder = FactsBuilder(source.path, source.language, source.kind)
+    diagnostics = list(parsed.diagnostics)
+    if not parsed.text:
+        return FileResult(builder.freeze(), (), tuple(diagnostics), frozenset())
+    builder.lines = parsed.text.count("\n") + (0 if parsed.text.endswith("\n") else 1)
+    builder.code_lines = sum(1 for line in parsed.lines if line.strip())
+    suppressions, bad = parse_suppressions(source.path, parsed.text)
+    builder.suppressions.extend(suppressions)
+    diagnostics.extend(bad)
+    diagnostics.extend(extract_facts(parsed, builder))
+    findings, rule_diags, applied = run_file_rules(parsed, rules)
+    diagnostics.extend(rule_diags)
+    return FileResult(builder.freeze(), tuple(findings), tuple(diagnostics), frozenset(applied))
+
+
+def _analyse_chunk(chunk: list[SourceFile], rule_ids: tuple[str, ...]) -> list[FileResult]:
+    return [analyse_file(source, rule_ids) for source in chunk]
+
+
+def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
+                  progress: Progress | None = None) -> list[FileResult]:
+    total = len(files)
+    if jobs <= 1 or total < PARALLEL_MIN_FILES:
+        results = []
+        for done, source in enumerate(files, start=1):
+            results.append(analyse_file(source, rule_ids))
+            if progress:
+                progress(done, total)
+        return results
+    chunks = _chunks(files, jobs)
+    results_by_chunk: dict[int, list[FileResult]] = {}
+    done = 0
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_analyse_chunk, chunk, rule_ids): index for index, chunk in enumerate(chunks)}
+        for future, index in futures.items():
+            try:
+                results_by_chunk[index] = future.result()
+            except BrokenProcessPool:
+                results_by_chunk[index] = [_crashed(source) for source in chunks[index]]
+            done += len(chunks[index])
+            if progress:
+                progress(done, total)
+    return [result for index in range(len(chunks)) for result in results_by_chunk[index]]
+
+
+def _chunks(files: list[SourceFile], jobs: int) -> list[list[SourceFile]]:
+    """Small chunks, biggest files first, so a skewed repository still keeps every core busy."""
+    ordered = sorted(files, key=lambda f: -f.size)
+    count = max(jobs * 8, 1)
+    size = max(1, min(64, len(ordered) // count or 1))
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def _crashed(source: SourceFile) -> FileResult:
+    facts = FactsBuilder(source.path, source.language, source.kind).freeze()
+    diag = Diagnostic(source.path, "worker-crash", "the worker process analysing this file died; not scanned")
+    return FileResult(facts, (), (diag,), frozenset())
+
+
+def run_project_rules(rules: list[Rule], project: ProjectFacts) -> tuple[list[Finding], list[Diagnostic], set[str]]:
+    ctx = ProjectContext(project)
+    findings: list[Finding] = []
+    diagnostics: list[Diagnostic] = []
+    applied: set[str] = set()
+    for rule in rules:
+        if not isinstance(rule, ProjectRule):
+            continue
+        if rule.needs_languages and not project.has_language(*rule.needs_languages):
+            continue
+        applied.add(rule.id)
+        try:
+            findings.extend(rule.check(project, ctx) or ())
+        except Exception as exc:  # a broken rule becomes a diagnostic; the scan goes on
+            diagnostics.append(Diagnostic(".", "rule-error", f"{rule.id} failed: {type(exc).__name__}: {exc}"))
+    taint_rules = [r for r in rules if isinstance(r, TaintRule)]
+    if taint_rules:
+        from prodcheck.taint.run import run_taint_rules
+        more, more_diags, ran = run_taint_rules(taint_rules, project, ctx)
+        findings.extend(more)
+        diagnostics.extend(more_diags)
+        applied.update(ran)
+    return findings, diagnostics, applied
+
+
+def _fill_snippets(findings: list[Finding], root: Path, results: dict[str, FileFacts]) -> list[Finding]:
+    """Project findings carry no snippet yet: read the flagged lines once per file."""
+    lines_cache: dict[str, list[str]] = {}
+    filled = []
+    for finding in findings:
+        loc = finding.location
+        if loc.snippet or loc.path not in results:
+            filled.append(finding)
+            continue
+        if loc.path not in lines_cache:
+            target = root / loc.path if root.is_dir() else root
+            try:
+                text = target.read_text(encoding="utf-8", errors="replace")
+                lines_cache[loc.path] = text.replace("\r\n", "\n").split("\n")
+            except OSError:
+                lines_cache[loc.path] = []
+        filled.append(replace(finding, location=_with_snippet(loc, lines_cache[loc.path])))
+    return filled
+
+
+def _apply_overrides(findings: list[Finding], config: Config, rules_by_id: dict[str, Rule]) -> list[Finding]:
+    if not config.severity:
+        return findings
+    result = []
+    for finding in findings:
+        rule = rules_by_id[finding.rule_id]
+        override: Severity | None = None
+        for selector, severity in config.severity:
+            if rule.matches(selector):
+                override = severity
+                if selector.upper() == rule.id or selector.lower() == rule.slug:
+                    break            # an exact rule beats an area-wide override
+        result.append(replace(finding, severity=override) if override else finding)
+    return result
+
+
+def scan(root: Path, config: Config, progress: Progress | None = None) -> Report:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    root = root.resolve()
+    scan_base = root if root.is_dir() else root.parent
+    catalog = load_catalog()
+    rules = list(catalog.select(config))
+    rules_by_id = {r.id: r for r in rules}
+    files, diagnostics = discover(root, config)
+    timings["discover"] = time.perf_counter() - started
+
+    t = time.perf_counter()
+    jobs = config.jobs or os.cpu_count() or 1
+    per_file_ids = tuple(r.id for r in rules if not isinstance(r, (ProjectRule, TaintRule)))
+    results = analyse_files(files, per_file_ids, jobs, progress)
+    timings["per_file"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    facts = tuple(r.facts for r in results)
+    findings = [f for r in results for f in r.findings]
+    diagnostics.extend(d for r in results for d in r.diagnostics)
+    applied = set().union(*(r.applied for r in results)) if results else set()
+    project = build_project(facts, config.public_paths)
+    project_findings, project_diags, project_applied = run_project_rules(rules, project)
+    findings.extend(project_findings)
+    diagnostics.extend(project_diags)
+    applied |= project_applied
+    timings["project"] = time.perf_counter() - t
+
+    findings = _fill_snippets(findings, scan_base, project.by_path)
+    findings = apply_profile(_apply_overrides(findings, config, rules_by_id), config.profile)
+    findings = with_fingerprints(findings)
+    accepted = load_baseline(scan_base / (config.baseline or DEFAULT_BASELINE)) if config.use_baseline \
+        else Counter()
+    kept, silenced, suppression_diags = apply_suppressions(findings, project.by_path, rules_by_id, accepted)
+    diagnostics.extend(suppression_diags)
+    code_lines = sum(f.code_lines for f in facts if f.kind in ("source", "migration"))
+    applied_areas = {rules_by_id[rid].area for rid in applied if rid in rules_by_id}
+    scores = score(kept, applied_areas, code_lines)
+    timings["total"] = time.perf_counter() - started
+    return Report(
+        root=root.name or str(root),
+        tool_version=__version__,
+        stack=project.stack,
+        inventory=project.inventory,
+        findings=tuple(sorted(kept, key=lambda f: f.sort_key)),
+        suppressed=tuple(sorted(silenced, key=lambda s: s.finding.sort_key)),
+        diagnostics=tuple(sorted(set(diagnostics))),
+        scores=scores,
+        verdict=verdict(kept),
+        rules_run=tuple(sorted(rules_by_id)),
+        not_verified=not_verified(),
+        files_scanned=len(files),
+        lines_scanned=sum(f.lines for f in facts),
+        profile=config.profile,
+        timings=timings,
+    )
+
+
+__all__ = ["FileResult", "analyse_file", "scan"]

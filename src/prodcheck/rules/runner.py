@@ -1,0 +1,73 @@
+"""Run the per-file rules on one parsed file: one walk of its tree for all node rules of its
+language (dispatch by node type), then the file rules. A rule that raises becomes a diagnostic."""
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from prodcheck.model import Diagnostic, Finding
+from prodcheck.rules.base import FileRule, NodeRule, Rule
+from prodcheck.rules.context import FileContext
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def run_file_rules(parsed, rules: Iterable[Rule]) -> tuple[list[Finding], list[Diagnostic], set[str]]:
+    """Findings, rule errors, and the ids of the rules that had something to look at here."""
+    ctx = FileContext(parsed)
+    findings: list[Finding] = []
+    diagnostics: list[Diagnostic] = []
+    applied: set[str] = set()
+    node_rules = [r for r in rules if isinstance(r, NodeRule) and parsed.language in r.languages
+                  and (parsed.kind != "test" or r.in_tests)]
+    if node_rules and parsed.tree is not None:
+        applied.update(r.id for r in node_rules)
+        walker = WALKERS.get(parsed.language)
+        if walker is not None:
+            walker(parsed.tree, _dispatch_index(node_rules), ctx, findings, diagnostics)
+    for rule in rules:
+        if isinstance(rule, FileRule) and rule.applies_to(parsed.language, parsed.kind):
+            applied.add(rule.id)
+            _guarded(rule, lambda r=rule: r.check(parsed, ctx), ctx, findings, diagnostics)
+    return findings, diagnostics, applied
+
+
+def _dispatch_index(rules: list[NodeRule]) -> dict:
+    index: dict = {}
+    for rule in rules:
+        for node_type in rule.visits:
+            index.setdefault(node_type, []).append(rule)
+    return index
+
+
+def _guarded(rule: Rule, produce, ctx: FileContext, findings: list[Finding],
+             diagnostics: list[Diagnostic], line: int = 0) -> None:
+    try:
+        findings.extend(produce() or ())
+    except RecursionError:
+        diagnostics.append(Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep", line))
+    except Exception as exc:  # a broken rule must not stop the scan or lose other findings
+        diagnostics.append(Diagnostic(ctx.path, "rule-error",
+                                      f"{rule.id} failed: {type(exc).__name__}: {exc}", line))
+
+
+def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Finding],
+                diagnostics: list[Diagnostic]) -> None:
+    """Depth-first, iterative (deep nesting cannot overflow the stack), tracking the symbol."""
+    stack: list[tuple[ast.AST, tuple[str, ...]]] = [(tree, ())]
+    while stack:
+        node, symbols = stack.pop()
+        rules = index.get(type(node))
+        if rules:
+            ctx.symbols = list(symbols)
+            for rule in rules:
+                _guarded(rule, lambda r=rule, n=node: r.check(n, ctx), ctx, findings, diagnostics,
+                         getattr(node, "lineno", 0))
+        if isinstance(node, _SCOPES):
+            symbols = (*symbols, node.name)
+        children = list(ast.iter_child_nodes(node))
+        for child in reversed(children):
+            stack.append((child, symbols))
+
+
+WALKERS = {"python": walk_python}
