@@ -8,7 +8,7 @@ Score formula (per area, 0-10, one decimal):
 
 with severity weights CRITICAL 4, HIGH 2, MEDIUM 0.75, LOW 0.25 and confidence weights HIGH 1.0,
 MEDIUM 0.7, LOW 0.35. In a small service one high-confidence CRITICAL gives 3.3, one HIGH 5.0, one
-MEDIUM 7.3, one LOW 9.4. An area none of whose rules had anything to inspect is `n/a` and is left
+MEDIUM 7.3, one LOW 8.9. An area none of whose rules had anything to inspect is `n/a` and is left
 out of the overall score, which is the mean of the other areas.
 
 The verdict does not look at scores:
