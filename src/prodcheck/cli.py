@@ -72,7 +72,10 @@ def scan(path, formats, outputs, fail_on, jobs, config_path, select, disable, pr
         sys.exit(130)
     except Exception as exc:  # exit 3 with a clear message instead of a raw traceback
         _die_internal(exc, verbose)
-    _write_reports(report, pairs, timings, quiet)
+    try:
+        _write_reports(report, pairs, timings, quiet)
+    except Exception as exc:  # a reporter bug is an internal error (exit 3), not a finding
+        _die_internal(exc, verbose)
     from prodcheck.score import fails
     if not quiet and verbose and report.diagnostics:
         for d in report.diagnostics:

@@ -5,12 +5,20 @@ Deterministic: sorted, relative POSIX paths, no timestamps; timings only when as
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 from prodcheck.model import Facet, Finding, Location, Report
 from prodcheck.report.common import severity_counts
 from prodcheck.rules.catalog import load_catalog
 
 SCHEMA_VERSION = "1.0"
+SCHEMA_ID = f"urn:prodcheck:report-schema:{SCHEMA_VERSION}"
+
+
+def load_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of this report, shipped as package data."""
+    text = resources.files("prodcheck.report").joinpath("schema", "report.schema.json").read_text("utf-8")
+    return json.loads(text)
 
 
 def location(loc: Location | None) -> dict | None:
