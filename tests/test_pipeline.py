@@ -103,3 +103,20 @@ def test_report_lists_what_was_not_verified(tmp_path: Path) -> None:
     report = scan(tmp_path, ONLY)
     topics = " ".join(n.topic for n in report.not_verified)
     assert "p95 <= 200 ms" in topics and "PERF-14" in topics
+
+
+def test_treesitter_walk_dispatches_by_node_type_and_tracks_symbols(tmp_path: Path) -> None:
+    (tmp_path / "a.ts").write_text("class A { m() { eval(x) } }\nfunction f() { eval(y) }\nconst z = 1\n")
+
+    def flag_eval(node, ctx):
+        callee = node.child_by_field_name("function")
+        if callee is not None and callee.text == b"eval":
+            yield ctx.finding(rule, node, "eval")
+
+    from prodcheck.rules.base import NodeRule
+    rule = NodeRule(id="JS-SEC-099", slug="test-eval", area=Area.SEC, title="t", fix="f.", rows=("SEC-08",),
+                    doc="", visits=("call_expression",), check=flag_eval)
+    files, _ = discover(tmp_path, Config())
+    findings, diags, _ = run_file_rules(parse(files[0]), [rule])
+    assert [(f.location.start.line, f.symbol) for f in findings] == [(1, "A.m"), (2, "f")]
+    assert not diags

@@ -31,6 +31,7 @@ _BY_SUFFIX = {
     ".txt": "text",
     ".sh": "shell",
     ".tf": "hcl",
+    ".pem": "pem", ".key": "pem",
 }
 
 _BY_NAME = {
@@ -42,7 +43,11 @@ _BY_NAME = {
     "yarn.lock": "text", "pnpm-lock.yaml": "yaml", "package-lock.json": "json",
     "gemfile": "text", "mix.exs": "text", "pom.xml": "xml", "build.gradle": "text",
     "build.gradle.kts": "text", "makefile": "make", ".dockerignore": "text", ".gitignore": "text",
+    "id_rsa": "pem", "id_dsa": "pem", "id_ecdsa": "pem", "id_ed25519": "pem",
+    ".npmrc": "ini", ".pypirc": "ini",
+    "bun.lock": "text", "program.cs": "csharp",
 }
+_PROJECT_SUFFIXES = frozenset({".csproj", ".fsproj"})      # .NET project files: manifests
 
 MANIFESTS = frozenset({
     "pyproject.toml", "setup.py", "setup.cfg", "pipfile", "package.json", "go.mod", "cargo.toml",
@@ -51,6 +56,7 @@ MANIFESTS = frozenset({
 LOCKFILES = frozenset({
     "poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "package-lock.json", "yarn.lock",
     "pnpm-lock.yaml", "npm-shrinkwrap.json", "bun.lockb", "go.sum", "cargo.lock", "gemfile.lock",
+    "bun.lock",
 })
 STANDARDS = frozenset({
     "contributing.md", "claude.md", "constitution.md", "agents.md", ".editorconfig",
@@ -75,8 +81,12 @@ def classify(path: str) -> tuple[str, str] | None:
             language = "env"
         elif name.startswith("requirements") and name.endswith((".txt", ".in")):
             language = "requirements"
+        elif pure.suffix.lower() in _PROJECT_SUFFIXES:
+            language = "xml"
         else:
             language = _BY_SUFFIX.get(pure.suffix.lower())
+    if language is None and name in STANDARDS:        # dotfiles: .flake8, .editorconfig, CODEOWNERS
+        language = "text"
     if language is None:
         return None
     return language, _kind(pure, name, language)
@@ -86,7 +96,7 @@ def _kind(pure: PurePosixPath, name: str, language: str) -> str:
     parts = {p.lower() for p in pure.parts[:-1]}
     if name in LOCKFILES:
         return "lockfile"
-    if name in MANIFESTS or language == "requirements":
+    if name in MANIFESTS or language == "requirements" or pure.suffix.lower() in _PROJECT_SUFFIXES:
         return "manifest"
     if name in STANDARDS or (language == "markdown" and name in STANDARDS):
         return "standards"
@@ -98,7 +108,7 @@ def _kind(pure: PurePosixPath, name: str, language: str) -> str:
         return "test"
     if "migrations" in parts or "migrate" in parts or "versions" in parts and "alembic" in parts:
         return "migration"
-    if language in ("yaml", "toml", "json", "ini", "env", "hcl"):
+    if language in ("yaml", "toml", "json", "ini", "env", "hcl", "pem"):
         return "config"
     return "source"
 

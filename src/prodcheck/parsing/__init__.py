@@ -108,6 +108,11 @@ def _parse_toml(parsed: ParsedFile):
     return parse_toml(parsed)
 
 
+def _parse_treesitter(parsed: ParsedFile):
+    from prodcheck.parsing.treesitter import parse_treesitter
+    return parse_treesitter(parsed)
+
+
 _PARSERS = {
     "python": _parse_python,
     "dockerfile": _parse_dockerfile,
@@ -115,4 +120,7 @@ _PARSERS = {
     "env": _parse_env,
     "json": _parse_json,
     "toml": _parse_toml,
+    "javascript": _parse_treesitter,
+    "typescript": _parse_treesitter,
+    "go": _parse_treesitter,
 }

@@ -70,4 +70,32 @@ def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Fin
             stack.append((child, symbols))
 
 
-WALKERS = {"python": walk_python}
+_TS_SCOPES = frozenset({
+    "function_declaration", "generator_function_declaration", "method_definition", "class_declaration",
+    "abstract_class_declaration", "method_declaration", "type_declaration",
+})
+
+
+def walk_treesitter(tree, index: dict, ctx: FileContext, findings: list[Finding],
+                    diagnostics: list[Diagnostic]) -> None:
+    """The same single walk for tree-sitter trees (JS/TS/Go), dispatching on `node.type`."""
+    stack: list[tuple[object, tuple[str, ...]]] = [(tree.root_node, ())]
+    while stack:
+        node, symbols = stack.pop()
+        rules = index.get(node.type)
+        if rules:
+            ctx.symbols = list(symbols)
+            for rule in rules:
+                _guarded(rule, lambda r=rule, n=node: r.check(n, ctx), ctx, findings, diagnostics,
+                         node.start_point[0] + 1)
+        if node.type in _TS_SCOPES:
+            name = node.child_by_field_name("name")
+            if name is not None and name.text:
+                symbols = (*symbols, name.text.decode("utf-8", errors="replace"))
+        if node.child_count:
+            for child in reversed(node.children):
+                stack.append((child, symbols))
+
+
+WALKERS = {"python": walk_python, "javascript": walk_treesitter, "typescript": walk_treesitter,
+           "go": walk_treesitter}
