@@ -26,6 +26,7 @@ from prodcheck.fingerprint import with_fingerprints
 from prodcheck.model import Diagnostic, Finding, Report, Severity
 from prodcheck.not_verified import not_verified
 from prodcheck.parsing import parse
+from prodcheck.redact import redact_finding
 from prodcheck.rules.base import ProjectRule, Rule, TaintRule
 from prodcheck.rules.catalog import load_catalog
 from prodcheck.rules.context import ProjectContext, _with_snippet
@@ -199,7 +200,7 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
     applied |= project_applied
     timings["project"] = time.perf_counter() - t
 
-    findings = _fill_snippets(findings, scan_base, project.by_path)
+    findings = [redact_finding(f) for f in _fill_snippets(findings, scan_base, project.by_path)]
     findings = apply_profile(_apply_overrides(findings, config, rules_by_id), config.profile)
     findings = with_fingerprints(findings)
     accepted = load_baseline(scan_base / (config.baseline or DEFAULT_BASELINE)) if config.use_baseline \

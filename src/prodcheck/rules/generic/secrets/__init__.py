@@ -1,0 +1,2 @@
+"""Committed secrets, language-independent: known key formats, literals assigned to secret-ish
+names, and secret files (.env, private keys) present in the tree."""
