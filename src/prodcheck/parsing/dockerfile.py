@@ -45,11 +45,11 @@ def parse_dockerfile(text: str) -> list[Instruction]:
             parts[-1] = parts[-1][:-1].rstrip()
             following = lines[index].strip()
             index += 1
-            if following.startswith("#"):
-                parts.append("")
+            if following.startswith("#") or not following:
+                parts.append(escape)     # comment and blank lines do not end a continuation
                 continue
             parts.append(following)
-        joined = " ".join(p for p in parts if p)
+        joined = " ".join(p for p in parts if p and p != escape)
         keyword, _, value = joined.partition(" ")
         keyword = keyword.upper()
         if keyword == "FROM":

@@ -1,0 +1,1 @@
+"""Rules for Kubernetes manifests (detected by `apiVersion` + `kind`, not by file name)."""
