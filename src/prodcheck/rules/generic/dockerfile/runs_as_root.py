@@ -21,20 +21,24 @@ refuse such images.
     CMD ["gunicorn", "app:app"]
 
 ## Known limitations
-An image whose base already switches to a non-root user (e.g. distroless `:nonroot`) is recognised
+Dockerfiles named for development or tests (`Dockerfile.dev`, `Dockerfile.test`, files under
+`.devcontainer/`) and stages named for development are not production images and are skipped. An
+image whose base already switches to a non-root user (e.g. distroless `:nonroot`) is recognised
 by its tag only.
 """
 from __future__ import annotations
 
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import FileRule
-from prodcheck.rules.generic.dockerfile.common import final_stage
+from prodcheck.rules.generic.dockerfile.common import dev_only_path, shipping_stage
 
 NONROOT_BASE_HINTS = (":nonroot", "-nonroot", "/nonroot", "chainguard/", "rootless")
 
 
 def check(file, ctx):
-    stage = final_stage(file.tree or [])
+    if dev_only_path(file.path):
+        return
+    stage = shipping_stage(file.tree or [])
     if not stage:
         return
     base = stage[0]
