@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prodcheck.model import DataModel, Endpoint, ExternalCall, Location, Migration
+from prodcheck.model import DataModel, Endpoint, ExternalCall, Facet, Location, Migration
 from prodcheck.taint.ir import FunctionSummary
 
 
@@ -65,11 +65,26 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class Mount:
-    """A router mounted under a prefix (include_router, app.use('/x', r), blueprint url_prefix)."""
+    """A router mounted under a prefix (include_router, app.use('/x', r), blueprint url_prefix).
+
+    `facets` are what the mount gives every route below it, as (facet name, Facet) pairs, e.g.
+    ("auth", Facet.present("include_router(dependencies=[Depends(get_current_user)])")).
+    `facts/routes.py` applies them: PRESENT overrides UNKNOWN and ABSENT, UNKNOWN overrides ABSENT.
+
+    A mount with `parent == ""` is a declaration about the router `child` itself, not a mount:
+    its `facets` apply to all the router's routes and to the routers mounted under it (an
+    app-wide hook or middleware, `FastAPI(dependencies=...)`), and its `prefix` is the router's
+    own default prefix, used wherever the router is mounted with an empty prefix (a Flask
+    blueprint's `url_prefix`, which a registration's `url_prefix` replaces).
+
+    An `alias` mount says that `parent` is another name for `child` (a package that re-exports
+    a router); the join treats both names as the one symbol `child`."""
     parent: str          # symbol id of the mounting app/router
     child: str           # symbol id of the mounted router (module-qualified)
     prefix: str
     location: Location
+    facets: tuple[tuple[str, Facet], ...] = ()
+    alias: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ PROBE_KINDS = ("liveness", "readiness", "startup")
 KUSTOMIZATION_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "kustomization"})
 # Words that mark a file, stage, service or process as meant for development or tests.
 DEV_WORDS = frozenset({"dev", "devel", "development", "local", "test", "tests", "testing", "debug",
-                       "e2e", "ci", "override", "devcontainer", ".devcontainer"})
+                       "e2e", "ci", "playwright", "cypress", "selenium", "override", "devcontainer", ".devcontainer"})
 
 # A healthcheck that calls a URL: only local or in-network hosts can be the container's own routes.
 _URL = re.compile(r"https?://(?P<host>\[[^\]]*\]|[^/\s:'\"\\]+)(?::(?P<port>[^/\s'\"\\]+))?"
