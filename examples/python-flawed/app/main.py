@@ -1,0 +1,8 @@
+"""Orders service: the FastAPI application and its routers."""
+from fastapi import FastAPI
+
+from app.api import orders, users
+
+app = FastAPI(title="orders")  # expect: GEN-REL-101
+app.include_router(orders.router, prefix="/orders", tags=["orders"])
+app.include_router(users.router, prefix="/users", tags=["users"])
