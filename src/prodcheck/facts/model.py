@@ -58,9 +58,12 @@ class Probe:
 class Route:
     """An endpoint as registered in one file: its path is relative to `router` until the project
     phase joins the mounts (`facts/routes.py`). `router` is a module-qualified symbol id, e.g.
-    "app.api.users:router"; "" means the route is complete as written."""
+    "app.api.users:router"; "" means the route is complete as written. A `mount_only` route
+    exists only where its router is mounted (a Django view: its path comes from a URL conf that
+    names it); unmounted, it yields no endpoint."""
     router: str
     endpoint: Endpoint
+    mount_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,8 @@ def resolve_endpoints(files: tuple[FileFacts, ...]) -> list[Endpoint]:
     for facts in files:
         for route in facts.routes:
             router = resolve(route.router, facts.path) if route.router else ""
+            if route.mount_only and router not in mounts_of:
+                continue
             for prefix, facets in joined.chains(router, 0, frozenset()):
                 endpoint = with_facets(route.endpoint, facets)
                 endpoints.append(replace(endpoint, path=join_path(prefix, endpoint.path)))

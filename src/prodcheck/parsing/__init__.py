@@ -108,6 +108,11 @@ def _parse_toml(parsed: ParsedFile):
     return parse_toml(parsed)
 
 
+def _parse_sql(parsed: ParsedFile):
+    from prodcheck.parsing.sql import parse_sql
+    return parse_sql(parsed)
+
+
 def _parse_treesitter(parsed: ParsedFile):
     from prodcheck.parsing.treesitter import parse_treesitter
     return parse_treesitter(parsed)
@@ -123,4 +128,5 @@ _PARSERS = {
     "javascript": _parse_treesitter,
     "typescript": _parse_treesitter,
     "go": _parse_treesitter,
+    "sql": _parse_sql,
 }

@@ -1,0 +1,1 @@
+"""Rules over the endpoint inventory (`project.inventory.endpoints`), for every language."""

@@ -1,0 +1,1 @@
+"""JavaScript and TypeScript rules (tree-sitter node rules, file rules and project rules)."""

@@ -1,0 +1,1 @@
+"""JS/TS data access rules."""

@@ -1,0 +1,1 @@
+"""JS/TS logging and monitoring rules."""

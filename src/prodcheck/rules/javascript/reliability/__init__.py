@@ -1,0 +1,1 @@
+"""JS/TS reliability rules: timeouts, error handling, crash safety."""

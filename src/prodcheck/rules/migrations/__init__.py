@@ -1,0 +1,2 @@
+"""Schema migration rules (MIG-DATA-2NN): PostgreSQL locking and downtime, safe constraints,
+reversibility, foreign-key indexes; one id per check across SQL files, Django and Alembic."""

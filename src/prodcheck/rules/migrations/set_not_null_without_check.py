@@ -1,0 +1,75 @@
+"""
+## What it does
+Flags `ALTER TABLE ... ALTER COLUMN ... SET NOT NULL` (also Alembic
+`op.alter_column(..., nullable=False)`) on an existing table when no `CHECK (col IS NOT NULL)`
+constraint on that column was added and validated before it in the same migration set.
+
+## Why it matters
+`SET NOT NULL` scans the whole table under an ACCESS EXCLUSIVE lock to prove there is no NULL:
+no reads, no writes meanwhile. Since PostgreSQL 12 the scan is skipped when a valid
+`CHECK (col IS NOT NULL)` constraint already proves it, and that constraint can be added
+`NOT VALID` (instant) and validated with only a SHARE UPDATE EXCLUSIVE lock.
+
+## Example
+    ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+
+## Use instead
+    ==> migrations/0007_email_check.sql <==
+    ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
+    ==> migrations/0008_email_validate.sql <==
+    ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
+    ==> migrations/0009_email_not_null.sql <==
+    ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+    ALTER TABLE users DROP CONSTRAINT users_email_not_null;
+
+## Known limitations
+Django's `AlterField` (from `null=True` to `null=False`) is not judged: the field's previous state
+is not read. Constraints created outside the migration files are not seen.
+"""
+from __future__ import annotations
+
+from prodcheck.facts.extractors.migration_model import (
+    SIGNAL_NOT_NULL_CHECK, SIGNAL_SET_NOT_NULL, SIGNAL_VALIDATE,
+)
+from prodcheck.model import Area, Confidence
+from prodcheck.rules.base import ProjectRule
+from prodcheck.rules.migrations.common import before, orders, signals_of
+
+
+def check(project, ctx):
+    order = orders(project)
+    checks = list(signals_of(project, SIGNAL_NOT_NULL_CHECK))
+    validations = list(signals_of(project, SIGNAL_VALIDATE))
+    for group, target in signals_of(project, SIGNAL_SET_NOT_NULL):
+        table, _, column = target.detail.partition(".")
+        found = [s for g, s in checks if g == group and s.detail.split(" ")[0] == target.detail
+                 and before(order, s, target)]
+        if any(_validated(s, group, validations, target, order) for s in found):
+            continue
+        if found:
+            name = found[0].detail.split(" ")[1]
+            message = (f"SET NOT NULL on {target.detail}: the CHECK constraint {name} is NOT VALID and not "
+                       f"validated before it, so PostgreSQL still scans {table} under an ACCESS EXCLUSIVE lock")
+        else:
+            message = (f"SET NOT NULL on {target.detail} scans the whole of {table} under an ACCESS EXCLUSIVE "
+                       f"lock: no validated CHECK ({column} IS NOT NULL) constraint precedes it")
+        yield ctx.finding(RULE, target.location, message)
+
+
+def _validated(check_signal, group: str, validations, target, order) -> bool:
+    parts = check_signal.detail.split(" ")
+    if len(parts) < 3 or parts[2] == "valid":
+        return True
+    table = parts[0].partition(".")[0]
+    return any(g == group and s.detail == f"{table} {parts[1]}" and before(order, s, target)
+               for g, s in validations)
+
+
+RULE = ProjectRule(
+    id="MIG-DATA-204", slug="set-not-null-without-check", area=Area.DATA,
+    title="SET NOT NULL without a validated CHECK constraint",
+    fix=("Add `CHECK (col IS NOT NULL) NOT VALID`, VALIDATE it in a later migration, then SET NOT NULL "
+         "and drop the CHECK."),
+    rows=("MIG-04",), doc=__doc__, confidence=Confidence.HIGH,
+    example_path="migrations/0007_email_not_null.sql", check=check,
+)

@@ -1,0 +1,1 @@
+"""Python data-access rules: queries, transactions, ORM usage."""

@@ -1,0 +1,181 @@
+"""Helpers shared by the Python rules. Per-file results are memoised in `ctx.data` (one walk of
+the tree each), so rules stay pure functions of (node, ctx).
+
+- `qualified(ctx, node)`: "requests.get" for `requests.get`, read through the file's imports;
+- `bound_constructor(ctx, receiver)`: what a name or `self.x` attribute was bound to in the scope
+  where it is used (`s = requests.Session()` -> "requests.Session"); "" when unknown;
+- `parent_of(ctx, node)`, `enclosing_function(ctx, node)`;
+- `line_edit_diff(ctx, line, new_text)`: a one-line unified diff for `Fix.diff`.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+
+from prodcheck.facts.extractors.python_common import (
+    dotted, import_map, is_package_init, may_pass_keyword, module_name, qualified_name,
+)
+
+__all__ = [
+    "bound_constructor", "enclosing_function", "imports", "insert_keyword_diff", "line_edit_diff",
+    "may_pass_keyword", "parent_of", "qualified", "replace_span_diff", "text_of_span",
+]
+
+
+def imports(ctx) -> Mapping[str, str]:
+    found = ctx.data.get("python.imports")
+    if found is None:
+        tree = ctx.file.tree
+        found = import_map(tree, module_name(ctx.path), is_package_init(ctx.path)) if tree is not None else {}
+        ctx.data["python.imports"] = found
+    return found
+
+
+def qualified(ctx, node: ast.AST | None) -> str:
+    return qualified_name(node, imports(ctx))
+
+
+def _parents(ctx) -> dict[int, ast.AST]:
+    found = ctx.data.get("python.parents")
+    if found is None:
+        found = {}
+        tree = ctx.file.tree
+        stack = [tree] if tree is not None else []
+        while stack:
+            node = stack.pop()
+            for child in ast.iter_child_nodes(node):
+                found[id(child)] = node
+                stack.append(child)
+        ctx.data["python.parents"] = found
+    return found
+
+
+def parent_of(ctx, node: ast.AST) -> ast.AST | None:
+    return _parents(ctx).get(id(node))
+
+
+def enclosing_function(ctx, node: ast.AST) -> ast.AST:
+    """The innermost function around `node`, or the module."""
+    current = parent_of(ctx, node)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return current
+        current = parent_of(ctx, current)
+    return ctx.file.tree
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _bindings(ctx) -> dict[tuple[int, str], str]:
+    """(scope id, name) -> the qualified constructor bound to it, for `x = C(...)` and
+    `with C(...) as x`; `self.x` attributes are scoped to their class, other names to their
+    function (or the module). A name bound to two different things in a scope is left out."""
+    found = ctx.data.get("python.bindings")
+    if found is not None:
+        return found
+    seen: dict[tuple[int, str], set[str]] = {}
+    tree = ctx.file.tree
+    stack: list[tuple[ast.AST, ast.AST, ast.AST | None]] = [(tree, tree, None)] if tree is not None else []
+    while stack:
+        node, function, cls = stack.pop()
+        for target, value in _assigned(node):
+            name = dotted(target)
+            if not name:
+                continue
+            scope = cls if name.startswith(("self.", "cls.")) else function
+            if scope is None:
+                continue
+            made = qualified(ctx, value.func) if isinstance(value, ast.Call) else ""
+            seen.setdefault((id(scope), name), set()).add(made)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                stack.append((child, child, child))
+            elif isinstance(child, _SCOPES):
+                stack.append((child, child, cls))
+            else:
+                stack.append((child, function, cls))
+    found = {key: next(iter(values)) for key, values in seen.items() if len(values) == 1 and "" not in values}
+    ctx.data["python.bindings"] = found
+    return found
+
+
+def _assigned(node: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
+    if isinstance(node, ast.Assign):
+        return [(t, node.value) for t in node.targets]
+    if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+        return [(node.target, node.value)]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
+    return []
+
+
+def bound_constructor(ctx, receiver: ast.AST) -> str:
+    """The qualified constructor that the receiver (`s`, `self.http`) was bound to in the
+    scope where it is used, or "" (unknown, a parameter, or ambiguous)."""
+    name = dotted(receiver)
+    if not name:
+        return ""
+    table = _bindings(ctx)
+    if name.startswith(("self.", "cls.")):
+        current = parent_of(ctx, receiver)
+        while current is not None and not isinstance(current, ast.ClassDef):
+            current = parent_of(ctx, current)
+        return table.get((id(current), name), "") if current is not None else ""
+    head = name.split(".")[0]
+    current = parent_of(ctx, receiver)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            if (id(current), name) in table:
+                return table[(id(current), name)]
+            args = current.args
+            if head in {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                        *(x for x in (args.vararg, args.kwarg) if x)]}:
+                return ""
+        elif isinstance(current, ast.Module):
+            return table.get((id(current), name), "")
+        current = parent_of(ctx, current)
+    return ""
+
+
+def text_of_span(line: str, start_col: int, end_col: int) -> str:
+    """`ast` columns are UTF-8 byte offsets; slice the line by bytes."""
+    data = line.encode("utf-8")
+    return data[start_col:end_col].decode("utf-8", errors="replace")
+
+
+def line_edit_diff(ctx, line_no: int, new_text: str) -> str:
+    old = ctx.file.line(line_no)
+    if not old or old == new_text:
+        return ""
+    return (f"--- a/{ctx.path}\n+++ b/{ctx.path}\n@@ -{line_no} +{line_no} @@\n"
+            f"-{old}\n+{new_text}\n")
+
+
+def replace_span_diff(ctx, node: ast.AST, replacement: str) -> str:
+    """Replace a node that sits on one line."""
+    if getattr(node, "end_lineno", None) != node.lineno:
+        return ""
+    raw = ctx.file.line(node.lineno).encode("utf-8")
+    new = raw[: node.col_offset] + replacement.encode("utf-8") + raw[node.end_col_offset:]
+    return line_edit_diff(ctx, node.lineno, new.decode("utf-8", errors="replace"))
+
+
+def insert_keyword_diff(ctx, call: ast.Call, keyword_text: str) -> str:
+    """Add `keyword_text` as the last argument of a call written on one line."""
+    if getattr(call, "end_lineno", None) != call.lineno or call.end_col_offset is None:
+        return ""
+    raw = ctx.file.line(call.lineno).encode("utf-8")
+    close = call.end_col_offset - 1
+    if close < 0 or close >= len(raw) or raw[close:close + 1] != b")":
+        return ""
+    before = raw[:close].decode("utf-8", errors="replace")
+    stripped = before.rstrip()
+    if stripped.endswith("("):
+        addition = keyword_text
+    elif stripped.endswith(","):
+        addition = " " + keyword_text if before == stripped else keyword_text
+    else:
+        addition = ", " + keyword_text
+    new = before + addition + raw[close:].decode("utf-8", errors="replace")
+    return line_edit_diff(ctx, call.lineno, new)

@@ -1,0 +1,1 @@
+"""Python observability rules."""

@@ -1,0 +1,1 @@
+"""Python performance rules."""

@@ -1,0 +1,1 @@
+"""Python reliability rules: timeouts, retries, error handling."""

@@ -1,0 +1,376 @@
+"""Migration reading: pglast parsing with lines, the inventory entry of each migration style,
+diagnostics per migration set, rollback plans, fix diffs, and robustness on odd input."""
+from __future__ import annotations
+
+import random
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from harness import run
+from prodcheck.discovery.classify import SourceFile, classify
+from prodcheck.facts.extractors.migration_model import decode_columns, encode_columns, migration_set
+from prodcheck.facts.model import FileFacts
+from prodcheck.parsing.sql import PARSE_ERROR_KIND, parse_script
+from prodcheck.pipeline import analyse_file
+from prodcheck.rules.catalog import load_catalog
+from prodcheck.rules.migrations.column_type_change_rewrites_table import rewrites
+from prodcheck.rules.migrations.foreign_key_without_index import covers
+
+MIG_RULES = tuple(r.id for r in load_catalog().rules if r.id.startswith("MIG-"))
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def facts_of(root: Path, name: str, rule_ids: tuple[str, ...] = ()) -> tuple[FileFacts, list]:
+    target = root / name
+    language, kind = classify(name)
+    result = analyse_file(SourceFile(name, str(target), language, kind, target.stat().st_size), rule_ids)
+    errors = [d for d in result.diagnostics if d.kind in ("extractor-error", "rule-error")]
+    assert not errors, errors
+    return result.facts, list(result.findings)
+
+
+def only_migration(facts: FileFacts):
+    assert len(facts.migrations) == 1, facts.migrations
+    return facts.migrations[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+def test_pglast_imports_and_parses_postgresql() -> None:
+    import pglast
+    assert pglast.parse_sql("CREATE INDEX CONCURRENTLY i ON t (a)")
+
+
+def test_statements_keep_the_line_of_their_first_token() -> None:
+    script = parse_script("-- héllo\n/* c */ CREATE INDEX i ON t (a);\n\nALTER TABLE t\n  ADD COLUMN b int;\n")
+    assert [(s.line, s.end_line, type(s.node).__name__) for s in script.statements] == [
+        (2, 2, "IndexStmt"), (4, 5, "AlterTableStmt")]
+    assert script.statements[0].text == "CREATE INDEX i ON t (a)"
+    assert [c.line for c in script.comments] == [1, 2]
+    assert not script.errors
+
+
+def test_an_unreadable_statement_loses_only_itself() -> None:
+    script = parse_script("CREATE TABLE a (id int);\nselec 1;\nCREATE TABLE ${schema}.b (id int);\nDROP TABLE c;\n")
+    assert [s.line for s in script.statements] == [1, 4]
+    assert [e.line for e in script.errors] == [2, 3]
+
+
+@pytest.mark.parametrize("text", ["", "-- only a comment", "select 'unterminated", ";;;", "\x00\x01", "$$", "(((("])
+def test_odd_sql_never_raises(text: str) -> None:
+    script = parse_script(text)
+    assert isinstance(script.statements, tuple)
+
+
+def test_first_line_offsets_embedded_sql() -> None:
+    script = parse_script("\nCREATE INDEX i ON t (a);", first_line=10)
+    assert script.statements[0].line == 11
+
+
+def test_unparseable_sql_gives_one_diagnostic_per_migration_set(tmp_path: Path) -> None:
+    mysql = "CREATE TABLE `users` (`id` int NOT NULL AUTO_INCREMENT, PRIMARY KEY (`id`)) ENGINE=InnoDB;\n"
+    write(tmp_path, {
+        "db/migrations/0001_users.sql": mysql,
+        "db/migrations/0002_orders.sql": mysql.replace("users", "orders"),
+        "db/migrations/0003_items.sql": mysql.replace("users", "items"),
+        "prisma/migrations/20240101_init/migration.sql": mysql,
+        "prisma/migrations/20240102_more/migration.sql": mysql,
+        "db/migrations/0004_ok.sql": "CREATE INDEX CONCURRENTLY i ON t (a);\n",
+    })
+    report = run(tmp_path)
+    parse_errors = sorted(d.path for d in report.diagnostics if d.kind == PARSE_ERROR_KIND)
+    assert parse_errors == ["db/migrations", "prisma/migrations"]
+    assert not [d for d in report.diagnostics if d.kind in ("extractor-error", "rule-error")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Inventory entries, per style
+
+
+def test_golang_migrate_entry_with_down_file(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "migrations/000003_add_email.up.sql": "ALTER TABLE users ADD COLUMN email text;\n"
+                                              "ALTER TABLE users DROP COLUMN legacy;\n",
+        "migrations/000003_add_email.down.sql": "ALTER TABLE users DROP COLUMN email;\n",
+    })
+    migration = only_migration(facts_of(tmp_path, "migrations/000003_add_email.up.sql")[0])
+    assert (migration.id, migration.style, migration.order, migration.reversible) == \
+        ("000003_add_email", "golang-migrate", 3, True)
+    assert migration.operations == ("add-column users.email", "drop-column users.legacy")
+    assert "000003_add_email.down.sql" in migration.rollback and "users.legacy is not restored" in migration.rollback
+    down, _ = facts_of(tmp_path, "migrations/000003_add_email.down.sql")
+    assert down.migrations == ()
+
+
+def test_golang_migrate_without_down_file_is_irreversible(tmp_path: Path) -> None:
+    write(tmp_path, {"migrations/000004_x.up.sql": "CREATE TABLE x (id int);\n"})
+    migration = only_migration(facts_of(tmp_path, "migrations/000004_x.up.sql")[0])
+    assert migration.reversible is False and "no down migration" in migration.rollback
+
+
+@pytest.mark.parametrize(("name", "style", "ident", "order", "reversible"), [
+    ("db/migration/V2_1__add_index.sql", "flyway", "V2_1__add_index", 2, False),
+    ("prisma/migrations/20240105120000_init/migration.sql", "prisma", "20240105120000_init", 20240105120000, False),
+    ("migrations/0007_plain.sql", "sql", "0007_plain", 7, None),
+])
+def test_sql_styles(tmp_path: Path, name: str, style: str, ident: str, order: int, reversible) -> None:
+    write(tmp_path, {name: "CREATE INDEX CONCURRENTLY i ON t (a);\n"})
+    migration = only_migration(facts_of(tmp_path, name)[0])
+    assert (migration.style, migration.id, migration.order, migration.reversible) == (style, ident, order, reversible)
+    assert migration.operations == ("create-index t(a)",)
+    assert migration.rollback
+
+
+def test_dbmate_down_section_is_the_rollback(tmp_path: Path) -> None:
+    write(tmp_path, {"db/migrations/20240101000000_notes.sql": """
+        -- migrate:up
+        ALTER TABLE orders ADD COLUMN notes text;
+        -- migrate:down
+        ALTER TABLE orders DROP COLUMN notes;
+    """})
+    facts, findings = facts_of(tmp_path, "db/migrations/20240101000000_notes.sql", MIG_RULES)
+    migration = only_migration(facts)
+    assert (migration.style, migration.reversible, migration.operations) == \
+        ("dbmate", True, ("add-column orders.notes",))
+    assert not [f for f in findings if f.rule_id == "MIG-DATA-209"], "the down section is not checked"
+
+
+def test_goose_and_sql_migrate_markers(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "sql/001_goose.sql": "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP TABLE a;\n",
+        "sql/002_rubenv.sql": "-- +migrate Up\nCREATE TABLE b (id int);\n",
+    })
+    goose = only_migration(facts_of(tmp_path, "sql/001_goose.sql")[0])
+    rubenv = only_migration(facts_of(tmp_path, "sql/002_rubenv.sql")[0])
+    assert (goose.style, goose.reversible) == ("goose", True)
+    assert (rubenv.style, rubenv.reversible) == ("sql-migrate", False)
+
+
+def test_sql_outside_migrations_is_parsed_but_not_a_migration(tmp_path: Path) -> None:
+    write(tmp_path, {"queries/report.sql": "CREATE INDEX i ON orders (created_at);\nSELECT 1;\n"})
+    facts, findings = facts_of(tmp_path, "queries/report.sql", MIG_RULES)
+    assert facts.migrations == () and findings == []
+
+
+def test_django_entry(tmp_path: Path) -> None:
+    write(tmp_path, {"shop/migrations/0005_order_status.py": '''
+        from django.db import migrations, models
+
+
+        class Migration(migrations.Migration):
+            dependencies = [("shop", "0004_previous"), ("auth", "0012_alter_user")]
+            operations = [
+                migrations.AddField("order", "status", models.CharField(max_length=20, default="new")),
+                migrations.RunSQL("""
+                    CREATE INDEX order_status_idx ON shop_order (status);
+                """, reverse_sql="DROP INDEX order_status_idx;"),
+                migrations.SeparateDatabaseAndState(
+                    database_operations=[migrations.RemoveField("order", "legacy")],
+                    state_operations=[migrations.RemoveField("order", "ignored")],
+                ),
+            ]
+    '''})
+    facts, findings = facts_of(tmp_path, "shop/migrations/0005_order_status.py", MIG_RULES)
+    migration = only_migration(facts)
+    assert (migration.id, migration.style, migration.order, migration.reversible) == \
+        ("shop.0005_order_status", "django", 5, True)
+    assert migration.operations == ("add-column order.status", "create-index shop_order(status)",
+                                    "drop-column order.legacy")
+    assert migration.rollback.startswith("manage.py migrate shop 0004_previous")
+    index = [f for f in findings if f.rule_id == "MIG-DATA-201"]
+    assert [f.location.start.line for f in index] == [9], "the statement's own line in the triple-quoted SQL"
+
+
+def test_django_irreversible_rollback_plan(tmp_path: Path) -> None:
+    write(tmp_path, {"shop/migrations/0006_backfill.py": """
+        from django.db import migrations
+
+
+        class Migration(migrations.Migration):
+            dependencies = [("shop", "0005_order_status")]
+            operations = [migrations.RunPython(lambda apps, editor: None)]
+    """})
+    migration = only_migration(facts_of(tmp_path, "shop/migrations/0006_backfill.py")[0])
+    assert migration.reversible is False and migration.rollback.startswith("irreversible")
+
+
+def test_alembic_entry(tmp_path: Path) -> None:
+    write(tmp_path, {"alembic/versions/4f2a_add_age.py": """
+        from alembic import op
+        import sqlalchemy as sa
+
+        revision = "4f2a"
+        down_revision = "3e1b"
+
+
+        def upgrade():
+            op.add_column("users", sa.Column("age", sa.Integer(), nullable=True))
+            op.execute("UPDATE users SET age = 0")
+
+
+        def downgrade():
+            op.drop_column("users", "age")
+    """})
+    migration = only_migration(facts_of(tmp_path, "alembic/versions/4f2a_add_age.py")[0])
+    assert (migration.id, migration.style, migration.reversible) == ("4f2a", "alembic", True)
+    assert migration.operations == ("add-column users.age", "dml users")
+    assert migration.rollback == "alembic downgrade 3e1b"
+
+
+def test_alembic_revision_is_recognised_outside_a_migrations_directory(tmp_path: Path) -> None:
+    write(tmp_path, {"db/revisions/9a_x.py": """
+        revision = "9a"
+        down_revision = None
+
+        def upgrade():
+            pass
+    """})
+    migration = only_migration(facts_of(tmp_path, "db/revisions/9a_x.py")[0])
+    assert migration.reversible is False and "no downgrade()" in facts_of(tmp_path, "db/revisions/9a_x.py")[0].signals[0].detail
+
+
+def test_inventory_orders_migrations_of_a_project(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "migrations/0002_b.sql": "CREATE TABLE b (id int);\n",
+        "migrations/0001_a.sql": "CREATE TABLE a (id int);\n",
+        "migrations/0010_c.sql": "CREATE TABLE c (id int);\n",
+    })
+    report = run(tmp_path, MIG_RULES)
+    assert [m.id for m in report.inventory.migrations] == ["0001_a", "0002_b", "0010_c"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Fix diffs
+
+
+def _finding(tmp_path: Path, name: str, text: str, rule_id: str):
+    write(tmp_path, {name: text})
+    findings = [f for f in run(tmp_path, (rule_id,)).findings if f.rule_id == rule_id]
+    assert len(findings) == 1, findings
+    return findings[0]
+
+
+def test_concurrently_diff(tmp_path: Path) -> None:
+    finding = _finding(tmp_path, "migrations/0001.sql", "SET lock_timeout = '1s';\nCREATE INDEX i ON t (a);\n",
+                       "MIG-DATA-201")
+    assert finding.fix.diff == ("--- a/migrations/0001.sql\n+++ b/migrations/0001.sql\n@@ -2,1 +2,1 @@\n"
+                                "-CREATE INDEX i ON t (a);\n+CREATE INDEX CONCURRENTLY i ON t (a);\n")
+
+
+def test_not_valid_diff_on_a_multi_line_statement(tmp_path: Path) -> None:
+    finding = _finding(tmp_path, "migrations/0001.sql",
+                       "ALTER TABLE o ADD CONSTRAINT o_fk\n    FOREIGN KEY (c) REFERENCES c (id);\n", "MIG-DATA-205")
+    assert finding.location.start.line == 1
+    assert "+    FOREIGN KEY (c) REFERENCES c (id) NOT VALID;" in finding.fix.diff
+    assert "@@ -1,2 +1,2 @@" in finding.fix.diff
+
+
+def test_unique_using_index_diff(tmp_path: Path) -> None:
+    finding = _finding(tmp_path, "migrations/0001.sql", "ALTER TABLE u ADD CONSTRAINT u_email_key UNIQUE (email);\n",
+                       "MIG-DATA-206")
+    assert "+CREATE UNIQUE INDEX CONCURRENTLY u_email_key ON u (email);" in finding.fix.diff
+    assert "+ALTER TABLE u ADD CONSTRAINT u_email_key UNIQUE USING INDEX u_email_key;" in finding.fix.diff
+
+
+def test_lock_timeout_diff_inserts_before_the_statement(tmp_path: Path) -> None:
+    finding = _finding(tmp_path, "migrations/0001.sql", "-- note\nALTER TABLE t ADD COLUMN a int;\n", "MIG-DATA-210")
+    assert finding.fix.diff.endswith("@@ -2,0 +2,1 @@\n+SET lock_timeout = '5s';\n")
+
+
+def test_python_fix_text_names_the_framework(tmp_path: Path) -> None:
+    finding = _finding(tmp_path, "shop/migrations/0002_idx.py", """
+        from django.db import migrations, models
+
+
+        class Migration(migrations.Migration):
+            operations = [migrations.AddIndex("order", models.Index(fields=["a"], name="order_a_idx"))]
+    """, "MIG-DATA-201")
+    assert "AddIndexConcurrently" in finding.fix.text and not finding.fix.diff
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+@pytest.mark.parametrize(("old", "new", "using", "expected"), [
+    ("int4", "int8", False, True),
+    ("", "int8", False, True),
+    ("", "text", False, False),
+    ("varchar(20)", "varchar(40)", False, False),
+    ("varchar(40)", "varchar(20)", False, True),
+    ("varchar(40)", "text", False, False),
+    ("text", "varchar(40)", False, True),
+    ("numeric(10,2)", "numeric(12,2)", False, False),
+    ("numeric(10,2)", "numeric(12,4)", False, True),
+    ("numeric(10,2)", "numeric", False, False),
+    ("timestamp", "timestamptz", False, False),
+    ("cidr", "inet", False, False),
+    ("int4[]", "int8[]", False, True),
+    ("text", "text", True, True),
+    ("text", "jsonb", False, True),
+])
+def test_type_change_rewrites(old: str, new: str, using: bool, expected: bool) -> None:
+    assert rewrites(old, new, using) is expected
+
+
+def test_index_covers_foreign_key_by_leading_columns() -> None:
+    assert covers(("a",), ("a",)) and covers(("a", "b"), ("a",)) and covers(("b", "a"), ("a", "b"))
+    assert not covers(("b", "a"), ("a",)) and not covers(("a",), ("a", "b")) and not covers(("a",), ())
+
+
+def test_signal_details_round_trip() -> None:
+    assert decode_columns(encode_columns("orders", ("a", "b"), "users")) == ("orders", ("a", "b"), "users")
+    assert decode_columns(encode_columns("orders", ("a",))) == ("orders", ("a",), "")
+
+
+def test_migration_set_of_prisma_is_the_migrations_directory() -> None:
+    assert migration_set("prisma/migrations/2024_init/migration.sql") == "prisma/migrations"
+    assert migration_set("db/migrations/0001.sql") == "db/migrations"
+
+
+# ---------------------------------------------------------------------------------------------
+# Robustness
+
+
+ODD_PYTHON = [
+    "class Migration(migrations.Migration):\n    operations = 42\n",
+    "class Migration(migrations.Migration):\n    operations = [f(), *more, migrations.AddField(), "
+    "migrations.AddField(1, 2, 3), migrations.RunSQL(sql_var), migrations.RunSQL([('x', []), 1]), "
+    "migrations.AddIndex('m', idx), migrations.AlterUniqueTogether('m', x)]\n",
+    "class Migration(migrations.Migration):\n    operations = [migrations.RunSQL('selec 1')]\n",
+    "revision = 1\ndown_revision = 2\ndef upgrade():\n    op.add_column()\n    op.create_index()\n"
+    "    op.alter_column(type_=x)\n    op.execute(f'x{y}')\n    with op.batch_alter_table() as b:\n"
+    "        b.add_column()\n        b.create_index()\n",
+    "revision = 'a'\ndown_revision = 'b'\ndef upgrade():\n    op.create_table('t', 1, sa.Column(), "
+    "sa.Index(), sa.ForeignKeyConstraint())\n    op.create_foreign_key()\n    op.create_check_constraint('c', 't', 'selec')\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD_PYTHON)
+def test_odd_python_migrations_do_not_break_readers_or_rules(tmp_path: Path, text: str) -> None:
+    write(tmp_path, {"app/migrations/0001_odd.py": text})
+    facts_of(tmp_path, "app/migrations/0001_odd.py", MIG_RULES)
+
+
+def test_random_sql_token_soup_never_breaks_rules(tmp_path: Path) -> None:
+    words = ["CREATE", "INDEX", "CONCURRENTLY", "ALTER", "TABLE", "t", "ADD", "COLUMN", "c", "int", "NOT",
+             "NULL", "DEFAULT", "(", ")", ";", "DROP", "SET", "TYPE", "VALIDATE", "CONSTRAINT", "BEGIN",
+             "COMMIT", "REFERENCES", "u", "UNIQUE", "CHECK", "VACUUM", "FULL", "'x'", "$$", "--", ",", "ON"]
+    rng = random.Random(5)
+    files = {f"migrations/{i:04d}_soup.sql": " ".join(rng.choice(words) for _ in range(80)) for i in range(25)}
+    files["migrations/0100_valid.sql"] = ("BEGIN; ALTER TABLE t ADD COLUMN c int NOT NULL, ADD CONSTRAINT k CHECK "
+                                          "(c IS NOT NULL) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT k; COMMIT;")
+    write(tmp_path, files)
+    report = run(tmp_path, MIG_RULES)
+    assert not [d for d in report.diagnostics if d.kind in ("extractor-error", "rule-error", "worker-crash")]
