@@ -12,7 +12,7 @@ from prodcheck.model import Report
 class RenderOptions:
     timings: bool = False
     color: bool = False
-    width: int = 100
+    width: int = 0          # 0: the terminal's width, or 120 when not writing to a terminal
 
 
 FORMATS = {

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 from rich.console import Console
 from rich.table import Table
@@ -18,8 +19,9 @@ MAX_PER_SEVERITY = 25
 
 def render(report: Report, options) -> str:
     buffer = io.StringIO()
+    width = options.width or (shutil.get_terminal_size((120, 24)).columns if options.color else 120)
     console = Console(file=buffer, force_terminal=options.color, no_color=not options.color,
-                      width=options.width, highlight=False, soft_wrap=False)
+                      width=width, highlight=False, soft_wrap=False)
     services = ", ".join(f"{s.name} ({s.language}{': ' + ', '.join(s.uses('framework')) if s.uses('framework') else ''})"
                          for s in report.stack.services) or "none detected"
     console.print(Text(f"prodcheck {report.tool_version} - {report.root}", style="bold"))
@@ -39,7 +41,7 @@ def render(report: Report, options) -> str:
             line.append(f.message)
             if f.confidence.value != "HIGH":
                 line.append(f"  (confidence {f.confidence.value.lower()})", style="dim")
-            console.print(line)
+            console.print(line, soft_wrap=True)
         if len(findings) > MAX_PER_SEVERITY:
             console.print(f"  ... and {len(findings) - MAX_PER_SEVERITY} more (use -f md or -f json for all)")
         console.print()
