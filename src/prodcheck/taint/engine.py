@@ -6,8 +6,7 @@ found): `origin` is request data (a `SourceRef`) or a parameter of the function 
 
 - Lowering: each function is first lowered once (`prepare`): sources and call sites are
   numbered, callees resolved to project functions or matched against the spec (sinks with their
-  literal conditions, sanitizers, propagators), so the passes below do no matching or hashing of
-  syntax-derived objects.
+  literal conditions, sanitizers, propagators), so the passes below never consult the spec.
 - Intra-procedural: the steps are walked in order. `Assign` replaces a name's labels (strong
   update); an `Expr` unions the labels of its names, of its call results and of its sources. When
   a name is read before a later step redefines it (a loop), a second pass runs in which such a
@@ -22,18 +21,19 @@ found): `origin` is request data (a `SourceRef`) or a parameter of the function 
 - Flows: request data reaching a sink argument not cleaned for that sink kind. Each (sink call
   site, sink kind) is reported once, with the deterministic first source and how many others.
 
-Bounds (labels per value, summary sizes, path length, analyses) keep the work linear in the
-number of steps times small constants, whatever the shape of the call graph.
+Bounds (request-data labels per value, summary sizes, path length, sweeps of a recursive
+component) keep the work linear in the number of steps times small constants, whatever the shape
+of the call graph; past a bound the first facts found are kept, so results stay deterministic.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from prodcheck.model import Location
 from prodcheck.taint.ir import Assign, CallSite, Expr, FunctionSummary, Return, SourceRef
 from prodcheck.taint.sinks import SINK_KINDS
-from prodcheck.taint.specs import Part, Sink, TaintSpec, normalise_literal
+from prodcheck.taint.specs import Part, Propagator, Sanitizer, Sink, TaintSpec, literal_matches, normalise_literal
 
 MAX_RUNS = 10            # rounds over a recursive component while its summaries converge
 MAX_PATH = 12            # steps kept in a witness path (its first step and the latest ones)
@@ -78,25 +78,20 @@ class Flow:
 # --- the lowered program -------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class LExpr:
-    sources: tuple[int, ...]       # origins (negative)
-    names: tuple[str, ...]
-    calls: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class LAssign:
     at: int
     target: str
-    value: LExpr | None
-    step: Location                 # labelled "assigned to `x`"
+    value: Expr | None             # None: constant or empty
+    location: Location
+    label: str                     # "assigned to `x`"
 
 
 @dataclass(frozen=True, slots=True)
 class LReturn:
     at: int
-    value: LExpr | None
-    step: Location                 # labelled "returned from `f()`"
+    value: Expr | None
+    location: Location
+    label: str                     # "returned from `f()`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,16 +109,16 @@ class LCall:
     at: int
     id: int
     site: int                      # call-site number (program-wide)
-    receiver: LExpr | None
-    args: tuple[LExpr | None, ...]
-    kwargs: tuple[tuple[str, LExpr | None], ...]
+    receiver: Expr | None
+    args: tuple[Expr | None, ...]
+    kwargs: tuple[tuple[str, Expr | None], ...]
     target: int | None             # project function called
     binding: tuple[tuple[str, int | str, int], ...]   # project call: (receiver|arg|kw, which, parameter)
     sinks: tuple[LSink, ...]       # spec sinks whose literal conditions hold here
     cleans: frozenset[str] | None  # sanitizer kinds (None: no sanitizer; contains "*": all)
     stores: tuple[tuple[tuple[Part, ...], tuple[str, ...]], ...]   # propagator: from parts -> names
     result_from: tuple[Part, ...] | None   # None: the default (receiver, args, kwargs)
-    passed: tuple[Location | None, ...]   # per bound parameter: "passed to `g()` (parameter `p`)"
+    passed: tuple[str, ...]        # per parameter of the target: "passed to `g()` (parameter `p`)"
     location: Location
 
 
@@ -144,6 +139,7 @@ class Unit:
 class Program:
     units: tuple[Unit, ...]
     sources: tuple[SourceRef, ...]
+    source_ids: Mapping[SourceRef, int]
     source_steps: tuple[Location, ...]
     sites: tuple[tuple[Location, str], ...]   # call-site number -> (location, displayed callee)
     callers: tuple[tuple[int, ...], ...]
@@ -248,6 +244,16 @@ class _Tables:
     functions: tuple[FunctionSummary, ...]
     source_ids: dict[SourceRef, int]
     sites: list[tuple[Location, str]]
+    matches: dict[str, tuple[tuple[Sink, ...], tuple[Sanitizer, ...], tuple[Propagator, ...]]]
+
+    def match(self, callee: str) -> tuple[tuple[Sink, ...], tuple[Sanitizer, ...], tuple[Propagator, ...]]:
+        """The spec entries for a callee (looked up once per distinct callee)."""
+        found = self.matches.get(callee)
+        if found is None:
+            found = (self.spec.sinks.lookup(callee), self.spec.sanitizers.lookup(callee),
+                     self.spec.propagators.lookup(callee))
+            self.matches[callee] = found
+        return found
 
 
 def prepare(functions: Iterable[FunctionSummary], spec: TaintSpec) -> Program:
@@ -256,7 +262,7 @@ def prepare(functions: Iterable[FunctionSummary], spec: TaintSpec) -> Program:
     index: dict[str, int] = {}
     for position, fn in enumerate(ordered):
         index.setdefault(fn.qualname, position)
-    tables = _Tables(spec, index, ordered, {}, [])
+    tables = _Tables(spec, index, ordered, {}, [], {})
     units = tuple(_lower(fn, tables) for fn in ordered)
     callers: list[list[int]] = [[] for _ in units]
     for caller, unit in enumerate(units):
@@ -266,6 +272,7 @@ def prepare(functions: Iterable[FunctionSummary], spec: TaintSpec) -> Program:
     return Program(
         units=units,
         sources=sources,
+        source_ids=tables.source_ids,
         source_steps=tuple(source_step(source) for source in sources),
         sites=tuple(tables.sites),
         callers=tuple(tuple(c) for c in callers),
@@ -280,10 +287,10 @@ def _lower(fn: FunctionSummary, tables: _Tables) -> Unit:
         if isinstance(step, CallSite):
             steps.append(_lower_call(at, step, tables))
         elif isinstance(step, Assign):
-            steps.append(LAssign(at, step.target, _lower_expr(step.value, tables),
-                                 labelled(step.location, f"assigned to `{step.target}`")))
+            steps.append(LAssign(at, step.target, _lower_expr(step.value, tables), step.location,
+                                 f"assigned to `{step.target}`"))
         elif isinstance(step, Return):
-            steps.append(LReturn(at, _lower_expr(step.value, tables), labelled(step.location, returned)))
+            steps.append(LReturn(at, _lower_expr(step.value, tables), step.location, returned))
     entry: dict[str, list[int]] = {}
     for name, source in fn.param_sources:
         entry.setdefault(name, []).append(_source_origin(source, tables))
@@ -293,10 +300,13 @@ def _lower(fn: FunctionSummary, tables: _Tables) -> Unit:
                 _has_loops(steps, last_def), callees)
 
 
-def _lower_expr(expr: Expr | None, tables: _Tables) -> LExpr | None:
+def _lower_expr(expr: Expr | None, tables: _Tables) -> Expr | None:
+    """The expression itself (its sources numbered), or None when it can carry nothing."""
     if expr is None or expr.constant or expr.is_empty:
         return None
-    return LExpr(tuple(_source_origin(s, tables) for s in expr.sources), expr.names, expr.calls)
+    for source in expr.sources:
+        _source_origin(source, tables)
+    return expr
 
 
 def _source_origin(source: SourceRef, tables: _Tables) -> int:
@@ -316,16 +326,13 @@ def _lower_call(at: int, call: CallSite, tables: _Tables) -> LCall:
     if target is not None:
         fn = tables.functions[target]
         binding = _binding(fn, call, spec)
-        bound = {param for _, _, param in binding}
-        passed = tuple(labelled(call.location, f"passed to `{short_name(fn.qualname)}()` (parameter `{p}`)")
-                       if i in bound else None for i, p in enumerate(fn.params))
+        name = short_name(fn.qualname)
+        passed = tuple(f"passed to `{name}()` (parameter `{p}`)" for p in fn.params)
         return LCall(at, call.id, site, receiver, args, kwargs, target, binding, (), None, (), None,
                      passed, call.location)
-    sinks = tuple(_lower_sink(sink, call, display) for sink in spec.sinks.lookup(callee)
-                  if conditions_hold(sink, call))
-    sanitizers = spec.sanitizers.lookup(callee)
+    sinks_found, sanitizers, propagators = tables.match(callee)
+    sinks = tuple(_lower_sink(sink, call, display) for sink in sinks_found if conditions_hold(sink, call))
     cleans = frozenset().union(*(s.kinds for s in sanitizers)) if sanitizers else None
-    propagators = spec.propagators.lookup(callee)
     stores = tuple((p.sources, names) for p in propagators for part in p.targets
                    if (names := _part_names(part, call)))
     result_parts = tuple(part for p in propagators if p.sets_result for part in p.sources)
@@ -352,9 +359,10 @@ def _binding(fn: FunctionSummary, call: CallSite, spec: TaintSpec) -> tuple[tupl
 def conditions_hold(sink: Sink, call: CallSite) -> bool:
     literal_kwargs = {name: normalise_literal(value) for name, value in call.literal_kwargs}
     literal_args = {position: normalise_literal(value) for position, value in call.literal_args}
-    return (all(literal_kwargs.get(name) in values for name, values in sink.require_kwarg)
-            and not any(literal_kwargs.get(name) in values for name, values in sink.unless_kwarg)
-            and all(literal_args.get(position) in values for position, values in sink.require_literal_arg)
+    return (all(literal_matches(literal_kwargs.get(name), values) for name, values in sink.require_kwarg)
+            and not any(literal_matches(literal_kwargs.get(name), values) for name, values in sink.unless_kwarg)
+            and all(literal_matches(literal_args.get(position), values)
+                    for position, values in sink.require_literal_arg)
             and (not sink.receiver_names or _receiver_named(call.receiver, sink.receiver_names)))
 
 
@@ -398,7 +406,7 @@ def _has_loops(steps: Sequence[LStep], last_def: Mapping[str, int]) -> bool:
                for name in expr.names)
 
 
-def _step_exprs(step: LStep) -> Iterable[LExpr]:
+def _step_exprs(step: LStep) -> Iterable[Expr]:
     if isinstance(step, LCall):
         exprs = (step.receiver, *step.args, *(expr for _, expr in step.kwargs))
     else:
@@ -438,9 +446,10 @@ def analyse_unit(program: Program, unit: Unit, summaries: Mapping[int, Summary])
             if isinstance(step, LCall):
                 state.calls[step.id] = _call(step, state)
             elif isinstance(step, LAssign):
-                state.env[step.target] = _extend(_eval(step.value, step.at, state), step.step)
+                state.env[step.target] = _extend(_eval(step.value, step.at, state), step.location, step.label)
             else:
-                _union_into(returns, _extend(_eval(step.value, step.at, state), step.step), MAX_RETURNS)
+                _union_into(returns, _extend(_eval(step.value, step.at, state), step.location, step.label),
+                            MAX_RETURNS)
         carried = state.env
     return Summary(tuple(returns.items()), tuple(sinks.items())), tuple(hits.values())
 
@@ -454,12 +463,13 @@ def _initial_env(program: Program, unit: Unit) -> dict[str, Taint]:
     return env
 
 
-def _eval(expr: LExpr | None, at: int, state: _Pass) -> Taint:
+def _eval(expr: Expr | None, at: int, state: _Pass) -> Taint:
     if expr is None:
         return {}
     result: Taint = {}
-    for origin in expr.sources:
-        _union_into(result, {(origin, EMPTY): (state.program.source_steps[-1 - origin],)})
+    for source in expr.sources:
+        number = state.program.source_ids[source]
+        _union_into(result, {(-1 - number, EMPTY): (state.program.source_steps[number],)})
     for name in expr.names:
         value = state.env.get(name)
         if value:
@@ -488,7 +498,7 @@ def _call(call: LCall, state: _Pass) -> Taint:
         moved = _parts(parts, receiver, args, kwargs)
         if moved:
             for name in names:
-                _union_into(state.env.setdefault(name, {}), _extend(moved, labelled(call.location, f"stored in `{name}`")))
+                _union_into(state.env.setdefault(name, {}), _extend(moved, call.location, f"stored in `{name}`"))
     if call.result_from is not None:
         result = _parts(call.result_from, receiver, args, kwargs)
     else:
@@ -518,7 +528,8 @@ def _call_project(call: LCall, receiver: Taint, args: Sequence[Taint], kwargs: M
     for (param, kind, site, cleaned, source_kinds), inner in summary.sinks:
         value = by_param.get(param)
         if value:
-            _reach_sink(value, kind, site, source_kinds, cleaned, (call.passed[param], *inner), state)
+            passed = labelled(call.location, call.passed[param])
+            _reach_sink(value, kind, site, source_kinds, cleaned, (passed, *inner), state)
     result: Taint = {}
     for (origin, cleaned), inner in summary.returns:
         if origin < 0:
@@ -526,7 +537,7 @@ def _call_project(call: LCall, receiver: Taint, args: Sequence[Taint], kwargs: M
             continue
         value = by_param.get(origin)
         if value:
-            tail = (call.passed[origin], *inner)
+            tail = (labelled(call.location, call.passed[origin]), *inner)
             _union_into(result, {(o, c | cleaned): _concat(path, tail) for (o, c), path in value.items()})
     return result
 
@@ -608,12 +619,15 @@ def _cleaned(value: Taint, kinds: frozenset[str]) -> Taint:
     return result
 
 
-def _extend(value: Taint, step: Location) -> Taint:
+def _extend(value: Taint, location: Location, label: str) -> Taint:
+    if not value:
+        return {}
+    step = labelled(location, label)
     return {key: _extend_path(path, step) for key, path in value.items()}
 
 
 def _extend_path(path: Path, step: Location) -> Path:
-    if path and path[-1] is step:
+    if path and path[-1] == step:
         return path
     return _bounded(path + (step,))
 
@@ -630,7 +644,7 @@ def _bounded(path: Path) -> Path:
 
 
 def labelled(location: Location, label: str) -> Location:
-    return replace(location, snippet="", label=label)
+    return Location(location.path, location.start, location.end, "", label)
 
 
 def source_step(source: SourceRef) -> Location:

@@ -20,9 +20,11 @@ Entries:
   the method is called on is dangerous; default false), `require_kwarg = {shell = "True"}` and
   `unless_kwarg = {Loader = ["SafeLoader"]}` (keyword arguments given as literals),
   `require_literal_arg = {0 = ["sh", "bash"]}` (positional literals), `receiver_names` (the
-  receiver is a name, or a dotted name ending, in this list: `res.send`, not `socket.send`), `source_kinds` (only
-  request data of these `SourceRef.kind`s is dangerous here, e.g. `["body"]`), `note`.
-  Condition values are a string or a list of strings; literals are compared without their quotes.
+  receiver is a name, or a dotted name ending, in this list: `res.send`, not `socket.send`),
+  `source_kinds` (only request data of these `SourceRef.kind`s is dangerous here, e.g.
+  `["body"]`), `note`.
+  Condition values are a string or a list of strings, globs allowed (`"text/plain*"`); literals are
+  compared without their quotes.
 - `[[sanitizer]]`: `callees`, `kinds` (sink kinds the result is clean for; `"*"`: all of them,
   e.g. `int()`, or a call returning a bool).
 - `[[propagator]]`: `callees`, `from` and `to`, lists of parts: `receiver`, `args`, `kwargs`,
@@ -202,6 +204,13 @@ def build_table(entries: tuple[T, ...]) -> CalleeTable[T]:
     )
 
 
+def literal_matches(literal: str | None, patterns: tuple[str, ...]) -> bool:
+    """Does a (normalised) literal match one of a condition's values (exact, or a glob)?"""
+    if literal is None:
+        return False
+    return literal in patterns or any(_GLOB_CHARS & set(p) and fnmatchcase(literal, p) for p in patterns)
+
+
 def normalise_literal(text: str) -> str:
     """A literal as written, without surrounding quotes: `'sh'`, `"sh"` and `sh` compare equal."""
     value = text.strip()
@@ -321,4 +330,4 @@ def _unique(items: list[T]) -> tuple[T, ...]:
 
 
 __all__ = ["ALL_KINDS", "CalleeTable", "Part", "Propagator", "Sanitizer", "Sink", "SpecError",
-           "TaintSpec", "build_table", "load_spec", "normalise_literal", "parse_spec", "spec_family"]
+           "TaintSpec", "build_table", "literal_matches", "load_spec", "normalise_literal", "parse_spec", "spec_family"]

@@ -4,8 +4,10 @@ Flags CSRF protection switched off where cookie sessions make it matter:
 - Django settings whose literal `MIDDLEWARE` list has `SessionMiddleware` but no
   `CsrfViewMiddleware`;
 - (MEDIUM confidence) `@csrf_exempt` (also `@method_decorator(csrf_exempt, ...)`) and Flask-WTF
-  `@csrf.exempt` on a view that handles state-changing requests: it requires POST/PUT/PATCH/DELETE,
-  tests `request.method == "POST"`, reads `request.POST`/`request.body`, or is a class view with a
+  `@csrf.exempt` on a view that acts for the logged-in user (reads `request.user` or
+  `request.session`, Flask `current_user`/`session`, or requires a login through a decorator or
+  mixin) and handles state-changing requests: it requires POST/PUT/PATCH/DELETE, tests
+  `request.method == "POST"`, reads `request.POST`/`request.body`, or is a class view with a
   `post`/`put`/`patch`/`delete` method;
 - Flask-WTF turned off: `app.config["WTF_CSRF_ENABLED"] = False`,
   `app.config.update(WTF_CSRF_ENABLED=False)`, `WTF_CSRF_ENABLED = False` in a settings module or a
@@ -40,9 +42,10 @@ payment details with the user's own session.
         return JsonResponse({"ok": True})
 
 ## Known limitations
-Exempt views that do not use cookie sessions are left alone when the code shows it: webhook and
-callback handlers (by name, or because they check a signature or HMAC) and views that read an
-`Authorization` header. Views wrapped in `csrf_exempt(...)` inside `urls.py`, DRF views (DRF
+Exempt views that do not use cookie sessions are left alone: views that never touch the session
+user (public endpoints, API views authenticated by a key), webhook and callback handlers (by name,
+or because they check a signature or HMAC) and views that read an `Authorization` header. A login
+enforced by middleware only, with the view not reading `request.user`, is missed. Views wrapped in `csrf_exempt(...)` inside `urls.py`, DRF views (DRF
 applies its own check for session authentication) and middleware lists built from other lists are
 not checked. Settings for tests and development are skipped.
 """
@@ -73,6 +76,10 @@ NO_COOKIE_WORDS = frozenset({"webhook", "webhooks", "hook", "hooks", "callback",
 SIGNATURE_MARKERS = ("signature", "hmac", "x-hub", "http_x_hub", "authorization", "http_authorization",
                      "construct_event", "compare_digest", "verify_webhook", "api_key", "x-api-key")
 DRF_MARKERS = frozenset({"rest_framework.decorators.api_view"})
+SESSION_GUARD_WORDS = frozenset({"login", "permission", "staff", "superuser", "passes", "authenticated",
+                                 "auth"})
+NO_COOKIE_GUARD_WORDS = frozenset({"token", "key", "api", "basic", "signature", "hmac", "jwt", "bearer"})
+FLASK_SESSION_NAMES = frozenset({"flask_login.current_user", "flask.session", "flask_login.utils.current_user"})
 SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 PROD_CLASS_WORDS = frozenset({"prod", "production", "live", "staging", "release"})
@@ -98,7 +105,7 @@ def _exempt_view(node: ast.AST, ctx):
     if isinstance(node, ast.ClassDef) and any(qualified(ctx, b).startswith("rest_framework.") for b in node.bases):
         return
     unsafe = _handles_unsafe_method(node, ctx)
-    if not unsafe or _without_cookies(node, ctx):
+    if not unsafe or not _uses_session(node, ctx) or _without_cookies(node, ctx):
         return
     kind = "class view" if isinstance(node, ast.ClassDef) else "view"
     yield ctx.finding(RULE, decorator, f"CSRF protection is switched off for the {kind} `{node.name}`, which "
@@ -169,6 +176,25 @@ def _compares_method(compare: ast.Compare) -> bool:
     texts = [const_str(s) for s in sides]
     listed = [v for s in sides for v in (const_str_list(s) or [])]
     return reads_method and any((t or "").upper() in UNSAFE_METHODS for t in [*texts, *listed])
+
+
+def _uses_session(node: ast.AST, ctx) -> bool:
+    """The view acts for the logged-in user: it reads `request.user`/`request.session` (Flask:
+    `current_user`, `session`), or a decorator or base class requires a login."""
+    decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+    bases = list(node.bases) if isinstance(node, ast.ClassDef) else []
+    for target in [*decorators, *bases]:
+        words = set(words_of(qualified(ctx, target).rsplit(".", 1)[-1]))
+        if words & SESSION_GUARD_WORDS and not words & NO_COOKIE_GUARD_WORDS:
+            return True
+    body = ast.walk(node) if isinstance(node, ast.ClassDef) else walk_local(node)
+    for inner in body:
+        if isinstance(inner, ast.Attribute) and inner.attr in ("user", "session") \
+                and dotted(inner.value) in ("request", "self.request", "req"):
+            return True
+        if isinstance(inner, ast.Name) and qualified(ctx, inner) in FLASK_SESSION_NAMES:
+            return True
+    return False
 
 
 def _without_cookies(node: ast.AST, ctx) -> bool:
