@@ -900,3 +900,24 @@ def test_django_facets() -> None:
     assert found[("POST", "/api/books/{pk}/mark-read")].handler == "catalog.api.BookViewSet.mark_read"
     assert found[("GET", "/api/books")].handler == "catalog.api.BookViewSet.list"
     assert {e.framework for e in found.values()} == {"django", "drf"}
+
+
+def test_registrations_in_a_file_that_imports_no_framework(tmp_path: Path) -> None:
+    found = endpoints_of(tmp_path, {
+        "site/__init__.py": """
+            from flask import Flask
+            app = Flask(__name__)
+        """,
+        "site/views.py": """
+            from flask import Blueprint
+            bp = Blueprint("views", __name__)
+            @bp.post("/items")
+            def create(): ...
+        """,
+        "wsgi.py": """
+            from site import app
+            from site.views import bp
+            app.register_blueprint(bp, url_prefix="/v1")
+        """,
+    })
+    assert {(e.method, e.path) for e in found} == {("POST", "/v1/items")}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extractors.python_common import name_tokens
-from prodcheck.facts.extractors.python_handlers import PAGINATION_NAMES, name_role
+from prodcheck.facts.extractors.python_handlers import PAGINATION_NAMES, RATE_WORDS, name_role
 from prodcheck.model import Facet, FacetState, Location
 from prodcheck.parsing.treesitter import string_value, text_of
 
@@ -716,7 +716,7 @@ AUTH_NAMES = frozenset({
 })
 NOT_AUTH_NAMES = frozenset({"initialize", "session", "serializeUser", "deserializeUser", "use"})
 VALIDATION_WORDS = frozenset({"validate", "validator", "validation", "validated", "validates", "celebrate",
-                              "validating", "sanitize"})
+                              "validating"})
 PAGE_WORDS = frozenset({"paginate", "pagination", "paginated", "paginator", "pager"})
 ROUTER_WORDS = frozenset({"router", "routers", "routes", "route", "routing", "controller", "controllers",
                           "endpoints", "endpoint", "api", "apis", "handlers", "resource", "resources",
@@ -738,6 +738,7 @@ BENIGN_WORDS = frozenset({
     "locals", "user", "agent", "ip", "real", "client", "query", "params", "method", "methods",
     "before", "after", "global", "globals", "shutdown", "graceful", "domain", "zone", "audit",
     "measure", "duration", "response", "powered", "by", "morgan", "debug", "dev", "prod",
+    "success", "converter", "convert", "mongo", "clean", "serve", "setup", "render", "locals",
 })
 IDENTITY_WORDS = frozenset({"user", "token", "login", "auth", "jwt", "authorization", "bearer", "session",
                             "apikey", "credentials", "identity", "account", "principal"})
@@ -755,11 +756,11 @@ def name_kind(name: str) -> str:
     if last in NOT_AUTH_NAMES:
         return ""
     tokens = words(name)
+    if RATE_WORDS & set(tokens) or {"rate", "limit"} <= set(tokens):
+        return "rate"
     if last in AUTH_NAMES or name in AUTH_NAMES:
         return "auth"
     role = name_role(name.replace(".", "_"))
-    if role == "rate":
-        return "rate"
     if VALIDATION_WORDS & set(tokens):
         return "validation"
     if role == "auth":
@@ -1045,7 +1046,9 @@ def collection_call(node) -> object | None:
                 return node
         names = member_names(receiver)
         if method == "find" and names and (names[-1][:1].isupper()
-                                          or set(words(names[-1])) & REPOSITORY_WORDS):
+                                          or set(words(names[-1])) & REPOSITORY_WORDS
+                                          or names[0] == "this" and len(names) == 2
+                                          and _typed_repository(receiver, names[1])):
             return node
         if method in ("select",) and names and names[-1] in ("db", "knex", "database", "drizzle"):
             return node
@@ -1061,6 +1064,31 @@ def collection_call(node) -> object | None:
     if _is_table_call(node):
         return node
     return None
+
+
+REPOSITORY_TYPES = re.compile(r"^(Repository|MongoRepository|TreeRepository|EntityRepository|Model|"
+                              r"Collection|ModelStatic|ModelCtor)\b")
+
+
+def _typed_repository(node, name: str) -> bool:
+    """`this.<name>` is a constructor parameter or field typed `Repository<...>`/`Model<...>`."""
+    cls = node
+    while cls is not None and cls.type != "class_body":
+        cls = cls.parent
+    if cls is None:
+        return False
+    for member in cls.named_children:
+        if member.type == "method_definition" and text_of(member.child_by_field_name("name")) == "constructor":
+            for pname, param in params_of(member):
+                if pname == name and REPOSITORY_TYPES.match(param_type(param)):
+                    return True
+        elif member.type in ("public_field_definition", "field_definition"):
+            key = member.child_by_field_name("name") or member.child_by_field_name("property")
+            annotation = member.child_by_field_name("type")
+            if text_of(key) == name and annotation is not None \
+                    and REPOSITORY_TYPES.match(text_of(annotation).lstrip(":").strip()):
+                return True
+    return False
 
 
 def _is_table_call(call) -> bool:

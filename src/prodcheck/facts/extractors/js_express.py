@@ -67,6 +67,8 @@ VALIDATION_PACKAGES = frozenset({"celebrate", "express-validator", "express-joi-
 ROUTER_PARAM_WORDS = frozenset({"app", "router", "api", "server", "fastify", "instance", "routes", "route",
                                 "express", "application", "r", "v1", "v2", "admin", "plugin", "scope"})
 REGISTRATION_METHODS = frozenset({*HTTP_VERBS, "use", "route", "register", "addHook"})
+CHAINABLE = frozenset({*HTTP_VERBS, "use", "register", "addHook", "set", "enable", "disable", "engine",
+                       "param"})
 ERROR_PARAM_NAMES = frozenset({"err", "error", "e", "ex", "exception", "_err", "_error", "_e", "er"})
 
 
@@ -152,11 +154,20 @@ class RouterScanner:
 
     def _target(self, expr, depth: int) -> Ref | None:
         view = self.view
+        if expr.type == "call_expression":
+            _, method = call_parts(expr)
+            if method in CHAINABLE:
+                return self.target(callee(expr).child_by_field_name("object"), depth + 1)
+            made = self.constructed(expr)
+            if made is not None:
+                framework, kind, promise = made
+                return Ref(self._inline_id(expr), framework, kind, promise)
+            return None
         if expr.type == "identifier":
             name = text_of(expr)
             decl = view.lookup(name, expr)
             if decl is not None and decl.type == "variable_declarator":
-                value = unwrap(decl.child_by_field_name("value"))
+                value = _chain_bottom(unwrap(decl.child_by_field_name("value")))
                 made = self.constructed(value)
                 if made is not None:
                     framework, kind, promise = made
@@ -241,6 +252,38 @@ class RouterScanner:
                 if binding is not None and binding.spec == "fastify":
                     return FASTIFY, "app", False
         return None
+
+    def _inline_id(self, made) -> str:
+        """The id of an app/router built inline (`export default Router().use(...)`): the name the
+        top of its registration chain is given."""
+        top = made
+        while True:
+            parent = top.parent
+            if parent is not None and parent.type == "member_expression" and parent.parent is not None \
+                    and parent.parent.type == "call_expression" \
+                    and text_of(parent.child_by_field_name("property")) in CHAINABLE:
+                top = parent.parent
+                continue
+            break
+        parent = top.parent
+        while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "await_expression"):
+            parent = parent.parent
+        if parent is not None:
+            if parent.type == "variable_declarator":
+                name = parent.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    return self._object_id(parent, text_of(name))
+            if parent.type == "export_statement":
+                return f"{self.view.module}:default"
+            if parent.type == "assignment_expression":
+                exported = _export_target(parent.child_by_field_name("left"))
+                if exported:
+                    return f"{self.view.module}:{exported}"
+            if parent.type == "return_statement":
+                func = scope_of(parent)
+                if func is not None and func.type != "program":
+                    return function_symbol(func, self.view)
+        return f"{self.view.module}:<app@{made.start_point[0] + 1}>"
 
     def _object_id(self, decl, name: str) -> str:
         scope = scope_of(decl)
@@ -375,6 +418,10 @@ class RouterScanner:
         args = arguments_of(call)
         if not args:
             return
+        if len(args) == 2:
+            expanded = self._table_mounts(ref, call, args)
+            if expanded:
+                return
         prefixes = strings_of(args[0], self.view.consts, self.class_fields(call))
         rest = args[1:] if prefixes is not None else args
         prefixes = [normalise_path(p) for p in prefixes] if prefixes is not None else [""]
@@ -395,6 +442,56 @@ class RouterScanner:
             inline.extend(facets)
         if inline:
             self.uses.setdefault(ref.id, []).append(Use(position, tuple(prefixes), tuple(inline)))
+
+    def _table_mounts(self, ref: Ref, call, args) -> bool:
+        """`routes.forEach((r) => router.use(r.path, r.route))` (or a `for...of`) over a local array
+        of `{ path, route }` objects: one mount per element."""
+        path_names, child_names = member_names(args[0]), member_names(args[1])
+        if len(path_names) != 2 or len(child_names) != 2 or path_names[0] != child_names[0]:
+            return False
+        elements = self._loop_elements(path_names[0], call)
+        if elements is None:
+            return False
+        for element in elements:
+            pairs = object_pairs(element)
+            prefix = string_of(pairs.get(path_names[1]), self.view.consts)
+            child = self.child_symbol(pairs.get(child_names[1])) if child_names[1] in pairs else None
+            if prefix is None or child is None:
+                continue
+            prior = self.prior(ref, normalise_path(prefix), call.start_byte)
+            self.builder.mounts.append(Mount(ref.id, child[0], normalise_path(prefix),
+                                             self.view.location(call), tuple(prior)))
+        return True
+
+    def _loop_elements(self, name: str, at) -> list | None:
+        """The object literals a loop variable `name` takes: the parameter of a `.forEach`
+        callback or the variable of a `for...of` over a local array."""
+        current = at
+        while current is not None:
+            if current.type in ("arrow_function", "function_expression", "function"):
+                params = params_of(current)
+                if params and params[0][0] == name and current.parent is not None \
+                        and current.parent.type == "arguments":
+                    _, method = call_parts(current.parent.parent)
+                    receiver = callee(current.parent.parent)
+                    if method in ("forEach", "map") and receiver is not None:
+                        return self._array_objects(receiver.child_by_field_name("object"))
+                    return None
+            if current.type == "for_in_statement":
+                left = current.child_by_field_name("left")
+                if left is not None and text_of(left) == name:
+                    return self._array_objects(current.child_by_field_name("right"))
+            current = current.parent
+        return None
+
+    def _array_objects(self, node) -> list | None:
+        node = unwrap(node)
+        if node is not None and node.type == "identifier":
+            node = unwrap(self.view.value_of(text_of(node), node))
+        if node is None or node.type != "array":
+            return None
+        items = [unwrap(c) for c in node.named_children if c.type != "comment"]
+        return [i for i in items if i is not None and i.type == "object"]
 
     def prior(self, ref: Ref, path: str, position: int) -> list[tuple[str, Facet]]:
         found: list[tuple[str, Facet]] = []
@@ -467,7 +564,7 @@ class RouterScanner:
             decl = view.lookup(name, expr)
             if decl is not None and decl.type == "variable_declarator":
                 value = unwrap(decl.child_by_field_name("value"))
-                made = self.constructed(value)
+                made = self.constructed(_chain_bottom(value))
                 if made is not None:
                     return self._object_id(decl, name), True
                 if value is not None and value.type in ("call_expression", "new_expression"):
@@ -866,7 +963,7 @@ class RouterScanner:
             decl = view.lookup(name, node)
             if decl is not None and decl.type == "variable_declarator":
                 value = unwrap(decl.child_by_field_name("value"))
-                if self.constructed(value) is not None:
+                if self.constructed(_chain_bottom(value)) is not None:
                     return self._object_id(decl, name)
                 binding = view.binding(name, node)
                 if binding is not None and binding.module:
@@ -963,6 +1060,8 @@ def _facet_for(kind: str, name: str, evidence, node=None) -> tuple[str, Facet]:
     facet = {"auth": "auth", "rate": "rate_limit", "validation": "validation", "page": "pagination"}[kind]
     called = node is not None and node.type in ("call_expression", "new_expression")
     label = f"{name}(...)" if called and not name.endswith(")") else name
+    if facet == "auth" and set(words(name)) & {"optional", "maybe", "soft", "try", "attempt"}:
+        return facet, unknown(f"{label} (optional)", evidence)
     return facet, present(label, evidence)
 
 
@@ -1046,6 +1145,20 @@ def _export_target(left) -> str:
     if len(names) == 2 and names[0] == "exports":
         return names[1]
     return ""
+
+
+def _chain_bottom(node):
+    """`Router().use(a).use(b)` -> the `Router()` call at the bottom of a registration chain."""
+    current = node
+    for _ in range(64):
+        if current is None or current.type != "call_expression":
+            return current
+        function = callee(current)
+        if function is None or function.type != "member_expression" \
+                or text_of(function.child_by_field_name("property")) not in CHAINABLE:
+            return current
+        current = unwrap(function.child_by_field_name("object"))
+    return current
 
 
 def _route_base(receiver):

@@ -38,6 +38,8 @@ from prodcheck.parsing.treesitter import text_of, walk
 FRAMEWORK = "nestjs"
 APP = "@nestjs-app"
 PUBLIC_APP = "@nestjs-app-public"
+PUBLIC_SUFFIX = ".public"
+REQUEST_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "ALL", "OPTIONS", "HEAD")
 HTTP_DECORATORS = {"Get": "GET", "Post": "POST", "Put": "PUT", "Patch": "PATCH", "Delete": "DELETE",
                    "All": "ALL", "Options": "OPTIONS", "Head": "HEAD", "Search": "SEARCH"}
 PUBLIC_WORDS = frozenset({"public", "anonymous", "unprotected", "unauthenticated", "unauthorized"})
@@ -47,6 +49,12 @@ PRIMITIVE_TYPES = frozenset({"string", "number", "boolean", "any", "unknown", "o
                              "Partial", "Array", "{", "Promise"})
 PAGE_TYPE_WORDS = frozenset({"page", "pagination", "paginate", "paginated", "paging", "pageable", "cursor"})
 _ARRAY_RETURN = re.compile(r"(\[\]\s*>*\s*$)|(^(Promise<)?\s*(Array|ReadonlyArray)<)")
+
+
+def route_symbol(root: str, verb: str, path: str) -> str:
+    """One route of a Nest app, named by method and path (without the global prefix), so that
+    `consumer.apply(...).forRoutes({ path, method })` in a module can name it."""
+    return f"{root}:@route {verb} {normalise_path(path).strip('/')}"
 
 
 def nest_root(path: str) -> str:
@@ -73,7 +81,9 @@ def extract(view: FileView, builder) -> None:
         elif kind == "call_expression" and nest:
             _, method = call_parts(node)
             args = arguments_of(node)
-            if method == "setGlobalPrefix" and args:
+            if method == "forRoutes":
+                _middleware(view, builder, node, root)
+            elif method == "setGlobalPrefix" and args:
                 value = string_of(args[0], view.consts)
                 if value is not None:
                     globals_prefix = value
@@ -100,6 +110,104 @@ def extract(view: FileView, builder) -> None:
     builder.mounts.append(Mount("", f"{root}:{APP}", prefix, at, tuple(global_facets)))
     builder.mounts.append(Mount("", f"{root}:{PUBLIC_APP}", prefix, at,
                                 tuple(f for f in global_facets if f[0] != "auth")))
+
+
+# ---------------------------------------------------------------- module middleware
+
+def _middleware(view: FileView, builder, call, root: str) -> None:
+    """`consumer.apply(AuthMiddleware).exclude(...).forRoutes(...)` in a module's `configure`."""
+    applied, excluded = [], False
+    current = callee(call)
+    receiver = current.child_by_field_name("object") if current is not None and current.type == "member_expression" else None
+    for _ in range(8):
+        inner = unwrap(receiver)
+        if inner is None or inner.type != "call_expression":
+            break
+        inner_receiver, inner_method = call_parts(inner)
+        if inner_method == "exclude":
+            excluded = True
+        elif inner_method == "apply":
+            applied = arguments_of(inner)
+            break
+        receiver = inner_receiver
+    facets = []
+    for middleware in applied:
+        name = _target_name(middleware)
+        kind = name_kind(name)
+        evidence = view.location(middleware)
+        if kind == "auth":
+            facets.append(("auth", unknown(f"middleware {name} (with exclusions)", evidence) if excluded
+                           else present(f"middleware {name}", evidence)))
+        elif kind == "rate":
+            facets.append(("rate_limit", present(f"middleware {name}", evidence)))
+    if not facets:
+        return
+    at = view.location(call)
+    module_controllers = _module_controllers(call, view)
+    for target in arguments_of(call):
+        node = unwrap(target)
+        if node is None:
+            continue
+        if node.type in ("identifier", "member_expression"):
+            symbol = _class_symbol(node, view)
+            if symbol:
+                for child in (symbol, symbol + PUBLIC_SUFFIX):
+                    builder.mounts.append(Mount("", child, "", at, tuple(facets)))
+            continue
+        path, methods = _route_info(node, view)
+        if path is None:
+            continue
+        if path.strip("/") in ("*", "(.*)", "{*splat}", "*path", ""):
+            for child in (f"{root}:{APP}", f"{root}:{PUBLIC_APP}"):
+                builder.mounts.append(Mount("", child, "", at, tuple(facets)))
+        elif "*" in path or "(" in path:
+            weaker = tuple((n, unknown(f"{f.mechanism} for {path}", f.evidence)) for n, f in facets)
+            for symbol in module_controllers:
+                for child in (symbol, symbol + PUBLIC_SUFFIX):
+                    builder.mounts.append(Mount("", child, "", at, weaker))
+        else:
+            for verb in methods:
+                builder.mounts.append(Mount("", route_symbol(root, verb, path), "", at, tuple(facets)))
+
+
+def _route_info(node, view) -> tuple[str | None, tuple[str, ...]]:
+    if node.type == "object":
+        pairs = object_pairs(node)
+        path = string_of(pairs.get("path"), view.consts) if "path" in pairs else None
+        method = member_names(pairs.get("method"))[-1:] if "method" in pairs else ["ALL"]
+        verb = method[0].upper() if method else "ALL"
+        return path, REQUEST_METHODS if verb == "ALL" else (verb,)
+    path = string_of(node, view.consts)
+    return path, REQUEST_METHODS
+
+
+def _class_symbol(node, view) -> str:
+    names = member_names(node)
+    if len(names) != 1:
+        return ""
+    binding = view.binding(names[0], node)
+    if binding is not None and binding.module:
+        return binding.symbol if binding.name != "default" else f"{binding.module}:default"
+    if view.lookup(names[0], node) is not None:
+        return f"{view.module}:{names[0]}"
+    return ""
+
+
+def _module_controllers(call, view) -> list[str]:
+    """The controllers declared by the `@Module({ controllers: [...] })` around `call`."""
+    cls = call.parent
+    while cls is not None and cls.type not in ("class_declaration", "class"):
+        cls = cls.parent
+    if cls is None:
+        return []
+    for decorator in class_decorators(cls):
+        if decorator_name(decorator) != "Module" or not decorator_args(decorator):
+            continue
+        controllers = object_pairs(decorator_args(decorator)[0]).get("controllers")
+        node = unwrap(controllers)
+        if node is not None and node.type == "array":
+            return [s for s in (_class_symbol(c, view) for c in node.named_children) if s]
+    return []
 
 
 # ---------------------------------------------------------------- decorators
@@ -178,6 +286,11 @@ def _controller(view, builder, cls, decorators, controller, root, markers) -> No
     body = cls.child_by_field_name("body")
     if body is None:
         return
+    controller_id = f"{view.module}:{class_name}"
+    at = view.location(cls)
+    builder.mounts.append(Mount(f"{root}:{APP}", controller_id, "", at))
+    builder.mounts.append(Mount(f"{root}:{PUBLIC_APP}", controller_id + PUBLIC_SUFFIX, "", at))
+    mounted: set[tuple[str, str]] = set()
     class_guards = [d for d in decorators if decorator_name(d) != "Controller"]
     for method, method_decorators in member_decorators(body):
         verbs = [(HTTP_DECORATORS[decorator_name(d)], d) for d in method_decorators
@@ -201,7 +314,11 @@ def _controller(view, builder, cls, decorators, controller, root, markers) -> No
                     for path in paths:
                         full = normalise_path(join_prefix(base, path))
                         facets = _facets(view, method, all_decorators, verb, full, public, location)
-                        symbol = f"{root}:{PUBLIC_APP if public else APP}"
+                        symbol = route_symbol(root, verb, full)
+                        parent = controller_id + (PUBLIC_SUFFIX if public else "")
+                        if (parent, symbol) not in mounted:
+                            mounted.add((parent, symbol))
+                            builder.mounts.append(Mount(parent, symbol, "", location))
                         endpoint = Endpoint(verb, full, handler, location, FRAMEWORK, **facets)
                         builder.routes.append(Route(symbol, endpoint))
 

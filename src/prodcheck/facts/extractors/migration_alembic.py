@@ -2,14 +2,15 @@
 `upgrade()` (also on `batch_op` inside `with op.batch_alter_table(...)`, and SQL passed to any
 `.execute(...)`), and whether `downgrade()` does anything.
 
-Alembic runs migrations in a transaction on PostgreSQL (transactional DDL); calls inside
-`with op.get_context().autocommit_block():` run outside it.
+The first revision (`down_revision = None`) builds the schema of an empty database: its operations
+count as on new tables. Alembic runs migrations in a transaction on PostgreSQL (transactional DDL);
+calls inside `with op.get_context().autocommit_block():` run outside it.
 """
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extractors.migration_model import MigrationFile, Op, mark_new_tables
@@ -57,6 +58,8 @@ def read_alembic_migration(parsed) -> MigrationFile | None:
     pure = PurePosixPath(parsed.path)
     revision = const_str(values.get("revision")) or pure.stem
     down = values.get("down_revision")
+    if down is None or (isinstance(down, ast.Constant) and down.value is None):
+        ops = [replace(op, flags=op.flags | {"new-table"}) for op in ops]   # the first revision: empty tables
     previous = const_str(down) or (", ".join(const_str_list(down) or []) or "base")
     downgrade = functions.get("downgrade")
     why = "missing" if downgrade is None else body_is_empty(downgrade)
@@ -90,15 +93,18 @@ def _module_values(tree: ast.Module) -> dict[str, ast.expr]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
 class _Scope:
     """Where a call sits: inside `autocommit_block()`, and which names are batch operations."""
+    autocommit: bool = False
+    batches: tuple[tuple[str, str], ...] = ()     # (name bound by `as`, table)
 
-    def __init__(self, autocommit: bool = False, batches: dict[str, str] | None = None) -> None:
-        self.autocommit = autocommit
-        self.batches = dict(batches or {})
+    def inner(self, autocommit: bool, batches: dict[str, str]) -> _Scope:
+        return _Scope(self.autocommit or autocommit, (*self.batches, *batches.items()))
 
-    def inner(self, autocommit: bool = False, batches: dict[str, str] | None = None) -> _Scope:
-        return _Scope(self.autocommit or autocommit, {**self.batches, **(batches or {})})
+    def batch_table(self, name: str) -> str | None:
+        found = [table for bound, table in self.batches if bound == name]
+        return found[-1] if found else None
 
 
 def _body_ops(parsed, body: list[ast.stmt], scope: _Scope) -> list[Op]:
@@ -145,8 +151,9 @@ def _call_ops(parsed, call: ast.Call, scope: _Scope) -> list[Op]:
     base = Op("other", call.lineno, call.end_lineno or call.lineno, origin="alembic", statement=f"op.{name}")
     if name == "execute":
         return embedded_sql_ops(parsed, argument(call, 0, "sqltext"), call, "alembic")
-    if owner in scope.batches:
-        return _batch_call(name, call, base, scope.batches[owner])
+    batch_table = scope.batch_table(owner) if owner else None
+    if batch_table is not None:
+        return _batch_call(name, call, base, batch_table)
     if owner != "op":
         return []
     reader = _OPS.get(name)

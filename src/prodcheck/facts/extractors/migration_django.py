@@ -1,7 +1,9 @@
 """Django migrations, read from the AST (the file is never imported): `class Migration` with its
 `operations`, `dependencies` and `atomic`, each operation mapped onto PostgreSQL `Op`s.
 
-Models are named by their lower-case model name (`order`), which stands for the table. Foreign
+Models are named by their lower-case model name (`order`), which stands for the table. An initial
+migration (`initial = True`) and a squashed one (`replaces = [...]`) only run on a fresh database:
+their operations count as on new tables. Foreign
 keys are indexed by Django itself, so they give no index facts. `AlterField` cannot be judged
 without the field's previous state and is listed but not checked.
 """
@@ -17,8 +19,17 @@ from prodcheck.facts.extractors.migration_sql import data_loss_note
 from prodcheck.facts.extractors.python_common import argument, const_str, const_str_list, keyword, last_name
 
 TRANSACTION = "Django runs the migration in a transaction (the Migration class does not set `atomic = False`)"
-NO_COLUMN_FIELDS = frozenset({"ManyToManyField", "GenericRelation", "GenericForeignKey"})
+NO_COLUMN_FIELDS = frozenset({"ManyToManyField", "GenericRelation", "GenericForeignKey", "TaggableManager",
+                              "ParentalManyToManyField"})
 FOREIGN_KEYS = frozenset({"ForeignKey", "OneToOneField", "ParentalKey"})
+# Fields for which `blank=True` gives no default: Django fills existing rows with "" only for field
+# classes that allow empty strings (CharField, TextField and their subclasses, custom or not).
+NO_EMPTY_STRING_FIELDS = frozenset({
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField",
+    "NullBooleanField", "FloatField", "DecimalField", "DateField", "DateTimeField", "TimeField", "DurationField",
+    "UUIDField", "JSONField", "GenericIPAddressField", "IPAddressField", *FOREIGN_KEYS,
+})
 
 
 def migration_class(tree: ast.AST) -> ast.ClassDef | None:
@@ -48,6 +59,8 @@ def read_django_migration(parsed) -> MigrationFile | None:
             ops.extend(op if op.transaction or not transaction else _in(op, transaction) for op in found)
             irreversible.extend(why)
     ops = mark_new_tables(ops)
+    if _fresh_database_only(attributes):
+        ops = [replace(op, flags=op.flags | {"new-table"}) for op in ops]
     pure = PurePosixPath(parsed.path)
     app = pure.parent.parent.name or "app"
     previous = _previous(attributes.get("dependencies"), app)
@@ -66,6 +79,13 @@ def read_django_migration(parsed) -> MigrationFile | None:
 
 def _in(op: Op, transaction: str) -> Op:
     return replace(op, transaction=transaction)
+
+
+def _fresh_database_only(attributes: dict[str, ast.expr]) -> bool:
+    """An initial migration, or a squashed one (`replaces = [...]`): databases that already exist
+    recorded the migrations it replaces, so it only ever runs on empty tables."""
+    replaces = attributes.get("replaces")
+    return is_true(attributes.get("initial")) or bool(getattr(replaces, "elts", None))
 
 
 def _class_attributes(cls: ast.ClassDef) -> dict[str, ast.expr]:
@@ -171,8 +191,7 @@ def _add_field(call, base):
         return [_with(base, "other", table=model, column=column)]
     flags: set[str] = set()
     nullable = is_true(keyword(field, "null"))
-    default = keyword(field, "default")
-    has_default = (default is not None and not _is_none(default)) or keyword(field, "db_default") is not None
+    has_default = _effective_default(field, kind)
     if not nullable and not is_true(keyword(field, "primary_key")):
         flags.add("not-null")
     if has_default:
@@ -190,6 +209,17 @@ def _add_field(call, base):
     elif is_true(keyword(field, "db_index")):
         ops.append(_with(base, "create-index", table=model, columns=(db_column,)))
     return ops
+
+
+def _effective_default(field: ast.Call, kind: str) -> bool:
+    """Does Django give existing rows a value when it adds this field? An explicit `default` or
+    `db_default`, `auto_now(_add)`, or `blank=True` on a field that allows empty strings."""
+    default = keyword(field, "default")
+    if (default is not None and not _is_none(default)) or keyword(field, "db_default") is not None:
+        return True
+    if is_true(keyword(field, "auto_now")) or is_true(keyword(field, "auto_now_add")):
+        return True
+    return is_true(keyword(field, "blank")) and kind not in NO_EMPTY_STRING_FIELDS
 
 
 def _remove_field(call, base):

@@ -58,6 +58,13 @@ _LIGHT_SUBCOMMANDS = {
     "AT_AttachPartition": "SHARE UPDATE EXCLUSIVE", "AT_ChangeOwner": ACCESS_EXCLUSIVE,
 }
 
+# ALTER TABLE sub-commands whose `name` is a column (for the others it names a constraint, a trigger...).
+_COLUMN_SUBCOMMANDS = frozenset({
+    "AT_ColumnDefault", "AT_DropNotNull", "AT_SetStatistics", "AT_SetOptions", "AT_ResetOptions",
+    "AT_SetStorage", "AT_SetCompression", "AT_SetExpression", "AT_DropExpression", "AT_AddIdentity",
+    "AT_SetIdentity", "AT_DropIdentity", "AT_AlterColumnGenericOptions",
+})
+
 
 # ---------------------------------------------------------------------------------------------
 # Statements -> ops
@@ -168,7 +175,8 @@ def _alter_command(cmd, base: Op) -> list[Op]:
     if subtype == "AT_DropColumn":
         flags = frozenset({"if-exists"}) if cmd.missing_ok else frozenset()
         return [replace(base, action="drop-column", column=cmd.name or "", flags=flags)]
-    return [replace(base, action="alter-table", column=cmd.name or "",
+    column = (cmd.name or "") if subtype in _COLUMN_SUBCOMMANDS else ""
+    return [replace(base, action="alter-table", column=column,
                     lock=_LIGHT_SUBCOMMANDS.get(subtype, ACCESS_EXCLUSIVE))]
 
 

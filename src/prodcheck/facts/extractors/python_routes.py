@@ -44,6 +44,8 @@ OTHER_FRAMEWORKS = ("sanic", "bottle", "litestar", "aiohttp", "tornado", "falcon
 FASTAPI_ONLY_KEYWORDS = frozenset({"response_model", "status_code", "dependencies", "tags", "summary",
                                    "response_class", "responses", "deprecated", "include_in_schema",
                                    "operation_id", "response_model_exclude_none", "description"})
+REGISTRATION_VOTES = {"include_router": "fastapi", "add_api_route": "fastapi",
+                      "register_blueprint": "flask", "add_url_rule": "flask"}
 ROUTER_WORDS = frozenset({"router", "routers", "routes", "route", "bp", "blueprint", "blueprints", "api",
                           "app", "views", "endpoints", "ns", "namespace", "controller", "urls"})
 
@@ -102,6 +104,10 @@ def _file_framework(view: ModuleView) -> str | None:
                 vote = _framework_vote(decorator, node, view)
                 if vote:
                     votes[vote] += 1
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            vote = REGISTRATION_VOTES.get(node.func.attr, "")
+            if vote:
+                votes[vote] += 1
     if not any(votes.values()) and not is_package_init(view.path):
         return None
     return "fastapi" if votes["fastapi"] > votes["flask"] else "flask"

@@ -63,9 +63,16 @@ PUBLIC_HANDLER_PAIRS = frozenset({("sign", "up"), ("sign", "in"), ("log", "in"),
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
+MANAGEMENT_WORDS = frozenset({"delete", "remove", "revoke", "update", "edit", "rotate", "disable",
+                              "destroy", "patch", "list", "admin"})
+
+
 def public_by_handler_name(handler: str) -> bool:
-    """`register_user`, `login_access_token`, `stripeWebhook`: named for a public action."""
+    """`register_user`, `login_access_token`, `stripeWebhook`: named for a public action (not
+    `revoke_token` or `delete_webhook`, which manage one)."""
     words = [w.lower() for w in _WORD.findall(handler.rpartition(".")[2])]
+    if MANAGEMENT_WORDS & set(words):
+        return False
     return bool(PUBLIC_HANDLER_WORDS & set(words)) or any(p in PUBLIC_HANDLER_PAIRS for p in zip(words, words[1:]))
 
 

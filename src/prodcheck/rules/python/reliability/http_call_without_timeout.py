@@ -42,7 +42,7 @@ from prodcheck.facts.extractors.python_common import dotted, is_none, keyword
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.helpers import (
-    bound_constructor, insert_keyword_diff, may_pass_keyword, qualified, replace_span_diff,
+    bound_constructor, imports, insert_keyword_diff, may_pass_keyword, qualified, replace_span_diff,
 )
 
 VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -92,7 +92,7 @@ def _kind(call: ast.Call, name: str, ctx) -> str:
     if name in HTTPX_CLIENTS or module == "httpx" and attr in HTTPX_CALLS \
             or module.removesuffix("()") in HTTPX_CLIENTS and attr in HTTPX_CALLS:
         return "httpx"
-    if attr in VERBS | HTTPX_CALLS and isinstance(call.func, ast.Attribute):
+    if attr in VERBS | HTTPX_CALLS and isinstance(call.func, ast.Attribute) and _uses_http_clients(ctx):
         receiver = dotted(call.func.value)
         bound = bound_constructor(ctx, call.func.value) if receiver else ""
         if bound in REQUESTS_SESSIONS and attr in VERBS and not _has_adapters(receiver, ctx):
@@ -100,6 +100,11 @@ def _kind(call: ast.Call, name: str, ctx) -> str:
         if bound in HTTPX_CLIENTS:
             return "httpx"
     return ""
+
+
+def _uses_http_clients(ctx) -> bool:
+    """Only a file that imports requests or httpx can bind one of their sessions or clients."""
+    return any(m.split(".")[0] in ("requests", "httpx") for m in imports(ctx).values())
 
 
 def _has_adapters(receiver: str, ctx) -> bool:

@@ -7,7 +7,7 @@ Flags retries that hammer a failing dependency:
 - the `retrying` package's `@retry` without `stop_max_attempt_number`/`stop_max_delay`;
 - `backoff.on_exception(...)`/`on_predicate(...)` without `max_tries` or `max_time`;
 - urllib3 `Retry(total=3, backoff_factor=0)` (MEDIUM confidence when `backoff_factor` is left at its
-  default of 0), as mounted on `requests` sessions;
+  default of 0; a single retry, `total=1`, is accepted), as mounted on `requests` sessions;
 - hand-written loops `while True: try: ...; break/return  except ...: time.sleep(5)`: no attempt
   limit, constant delay.
 
@@ -134,8 +134,9 @@ def _urllib3(call: ast.Call, ctx):
     if any(kw.arg is None for kw in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
         return
     total = argument(call, 0, "total")
-    if isinstance(total, ast.Constant) and total.value in (False, None, 0):
-        return                      # retries switched off
+    if isinstance(total, ast.Constant) and (total.value in (False, None) or literal_number(total) is not None
+                                            and literal_number(total) <= 1):
+        return                      # retries off, or a single retry
     factor = keyword(call, "backoff_factor")
     if factor is None:
         yield ctx.finding(RULE, call, "`Retry(...)` leaves `backoff_factor` at 0: retries go out immediately",

@@ -34,7 +34,9 @@ Narrow handlers (`except KeyError: pass`) are deliberate and not reported. Also 
 conscious decisions: a handler with a comment in its body explaining it (not a TODO/FIXME) or a
 linter suppression on its `except` line (`noqa: BLE001`, `pylint: disable`), best-effort cleanup
 (inside `finally:`, `__del__`, `__exit__`, `close()`, `cleanup()`, `shutdown()` and similar),
-optional imports, and `return None` in functions named `safe_*`, `try_*`, `maybe_*` or `*_or_none`.
+optional imports, and `return None` after a single computation under `except Exception:`
+(`try: return UUID(v)`, `try: data = signer.loads(token)`) or in functions named `safe_*`, `try_*`, `maybe_*` or
+`*_or_none`.
 """
 from __future__ import annotations
 
@@ -72,7 +74,8 @@ def _handler(handler: ast.ExceptHandler, ctx):
     function = _function(handler, ctx)
     if _cleanup(handler, function, ctx) or _optional_import(handler, ctx):
         return
-    if kind == "return" and function is not None and _optional_result(function.name):
+    if kind == "return" and (function is not None and _optional_result(function.name)
+                             or _value_or_none(handler, ctx)):
         return
     caught = "except:" if handler.type is None else f"except {ast.unparse(handler.type)}:"
     body = {"pass": "`pass`", "return": "`return`", "continue": "`continue`"}[kind]
@@ -139,6 +142,16 @@ def _optional_import(handler: ast.ExceptHandler, ctx) -> bool:
     parent = parent_of(ctx, handler)
     return isinstance(parent, ast.Try) and bool(parent.body) and all(
         isinstance(s, (ast.Import, ast.ImportFrom)) for s in parent.body)
+
+
+def _value_or_none(handler: ast.ExceptHandler, ctx) -> bool:
+    """`try: return UUID(v)` / `try: data = s.loads(token)` with `return None` on failure: one
+    computation whose failure the function reports as None."""
+    if handler.type is None or "BaseException" in ast.unparse(handler.type):
+        return False            # also swallows KeyboardInterrupt, SystemExit and task cancellation
+    parent = parent_of(ctx, handler)
+    return isinstance(parent, ast.Try) and len(parent.body) == 1 \
+        and isinstance(parent.body[0], (ast.Return, ast.Assign, ast.AnnAssign))
 
 
 def _optional_result(name: str) -> bool:
