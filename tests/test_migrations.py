@@ -228,16 +228,33 @@ def test_alembic_entry(tmp_path: Path) -> None:
     assert migration.rollback == "alembic downgrade 3e1b"
 
 
-def test_alembic_revision_is_recognised_outside_a_migrations_directory(tmp_path: Path) -> None:
-    write(tmp_path, {"db/revisions/9a_x.py": """
-        revision = "9a"
-        down_revision = None
+def test_alembic_merge_revision_is_reversible(tmp_path: Path) -> None:
+    write(tmp_path, {"alembic/versions/5b_merge.py": """
+        revision = "5b"
+        down_revision = ("4a", "4b")
 
         def upgrade():
             pass
+
+        def downgrade():
+            pass
     """})
-    migration = only_migration(facts_of(tmp_path, "db/revisions/9a_x.py")[0])
-    assert migration.reversible is False and "no downgrade()" in facts_of(tmp_path, "db/revisions/9a_x.py")[0].signals[0].detail
+    assert only_migration(facts_of(tmp_path, "alembic/versions/5b_merge.py")[0]).reversible is True
+
+
+def test_alembic_revision_is_recognised_outside_a_migrations_directory(tmp_path: Path) -> None:
+    write(tmp_path, {"db/revisions/9a_x.py": """
+        revision = "9a"
+        down_revision = "8z"
+
+        def upgrade():
+            op.drop_table("legacy")
+    """})
+    facts = facts_of(tmp_path, "db/revisions/9a_x.py")[0]
+    migration = only_migration(facts)
+    assert migration.reversible is False and [s.detail for s in facts.signals if "downgrade" in s.detail] == \
+        ["no downgrade() function"]
+    assert "legacy is not restored" in migration.rollback
 
 
 def test_inventory_orders_migrations_of_a_project(tmp_path: Path) -> None:
@@ -353,7 +370,8 @@ ODD_PYTHON = [
     "    op.alter_column(type_=x)\n    op.execute(f'x{y}')\n    with op.batch_alter_table() as b:\n"
     "        b.add_column()\n        b.create_index()\n",
     "revision = 'a'\ndown_revision = 'b'\ndef upgrade():\n    op.create_table('t', 1, sa.Column(), "
-    "sa.Index(), sa.ForeignKeyConstraint())\n    op.create_foreign_key()\n    op.create_check_constraint('c', 't', 'selec')\n",
+    "sa.Index(), sa.ForeignKeyConstraint())\n    op.create_foreign_key()\n"
+    "    op.create_check_constraint('c', 't', 'selec')\n",
 ]
 
 
@@ -374,3 +392,47 @@ def test_random_sql_token_soup_never_breaks_rules(tmp_path: Path) -> None:
     write(tmp_path, files)
     report = run(tmp_path, MIG_RULES)
     assert not [d for d in report.diagnostics if d.kind in ("extractor-error", "rule-error", "worker-crash")]
+
+
+REAL_WORLD_SQL = """
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE TYPE order_status AS ENUM ('new', 'paid');
+ALTER TYPE order_status ADD VALUE 'refunded';
+CREATE TABLE measurements (id bigint, at timestamptz NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+ALTER TABLE measurements ATTACH PARTITION measurements_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE ONLY orders ADD CONSTRAINT orders_pk PRIMARY KEY USING INDEX orders_pk_idx;
+ALTER TABLE IF EXISTS orders ALTER COLUMN status TYPE order_status USING status::order_status;
+CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.updated_at := now(); RETURN NEW; END;
+$$;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+DO $$ BEGIN EXECUTE 'CREATE INDEX i ON t (a)'; END $$;
+COMMENT ON COLUMN orders.status IS 'lifecycle';
+GRANT SELECT ON orders TO reporting;
+CREATE MATERIALIZED VIEW daily AS SELECT date_trunc('day', created_at) AS d, count(*) FROM orders GROUP BY 1;
+REFRESH MATERIALIZED VIEW CONCURRENTLY daily;
+CREATE UNIQUE INDEX CONCURRENTLY daily_d ON daily (d);
+INSERT INTO settings (k, v) VALUES ('a', 'b') ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v;
+UPDATE orders SET status = 'paid' WHERE id IN (SELECT id FROM orders WHERE status IS NULL LIMIT 1000);
+LOCK TABLE orders IN SHARE MODE;
+ALTER TABLE orders ALTER COLUMN note SET STATISTICS 500, ALTER COLUMN note SET STORAGE EXTERNAL;
+ALTER TABLE orders DISABLE TRIGGER orders_touch;
+REINDEX INDEX CONCURRENTLY orders_status_idx;
+CLUSTER;
+VACUUM FULL;
+RESET lock_timeout;
+SAVEPOINT s; RELEASE SAVEPOINT s;
+"""
+
+
+def test_real_world_postgresql_never_breaks_readers_or_rules(tmp_path: Path) -> None:
+    write(tmp_path, {"migrations/0001_everything.sql": REAL_WORLD_SQL,
+                     "migrations/0002_everything.up.sql": REAL_WORLD_SQL,
+                     "app/migrations/0003_sql.py": "from django.db import migrations\n\n\n"
+                     "class Migration(migrations.Migration):\n"
+                     f"    operations = [migrations.RunSQL({REAL_WORLD_SQL!r}, migrations.RunSQL.noop)]\n"})
+    report = run(tmp_path, MIG_RULES)
+    assert not [d for d in report.diagnostics if d.kind in ("extractor-error", "rule-error", "worker-crash",
+                                                            PARSE_ERROR_KIND)]
+    assert len(report.inventory.migrations) == 3

@@ -94,10 +94,11 @@ def statement_ops(statement: Statement, origin: str = "sql") -> list[Op]:
     node = statement.node
     base = Op("other", statement.line, statement.end_line, origin=origin,
               statement=statement.text, start=statement.start)
-    reader = _READERS.get(type(node).__name__)
+    kind = type(node).__name__
     try:
-        if type(node).__name__ == "CreateStmt":
-            return _create_table(node, base, statement)
+        if kind in _READERS_WITH_LINES:
+            return _READERS_WITH_LINES[kind](node, base, statement)
+        reader = _READERS.get(kind)
         return reader(node, base) if reader else [base]
     except Exception:  # a node shape this pglast version builds differently: keep it as "other"
         return [base]
@@ -196,13 +197,12 @@ def _column_ops(column, base: Op) -> list[Op]:
         kind = constraint.contype.name
         if kind == "CONSTR_NOTNULL":
             flags.add("not-null")
-        elif kind == "CONSTR_DEFAULT":
+        elif kind == "CONSTR_DEFAULT" and not _is_null(constraint.raw_expr):   # DEFAULT NULL is none
             expression = constraint.raw_expr
             flags.add("has-default")
-            if not _is_null(expression):
-                default = deparse(expression) or "an expression"
-                if volatile_calls(expression):
-                    flags.add("volatile-default")
+            default = deparse(expression) or "an expression"
+            if volatile_calls(expression):
+                flags.add("volatile-default")
         elif kind == "CONSTR_IDENTITY":
             flags |= {"has-default", "volatile-default", "not-null"}
             default = "an identity sequence"
@@ -338,6 +338,7 @@ _READERS = {
     "TransactionStmt": _transaction, "LockStmt": _lock, "CreateTrigStmt": _trigger,
     "UpdateStmt": _dml, "DeleteStmt": _dml, "InsertStmt": _dml,
 }
+_READERS_WITH_LINES = {"CreateStmt": _create_table}    # ops placed on the lines of their elements
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,6 +511,9 @@ def _file_transaction(style: str, markers, ops: list[Op]) -> str:
 def _reversibility(parsed, style: str, markers, ops: list[Op]) -> tuple[bool | None, str, tuple]:
     name = PurePosixPath(parsed.path).name
     loss = data_loss_note(ops)
+    if style in ("golang-migrate", "dbmate", "goose", "sql-migrate") and not any(op.phase == "up" for op in ops):
+        if not _is_rollback_file(name, style):
+            return True, "nothing to undo: the migration has no statements", ()
     if style == "golang-migrate":
         match = GOLANG_MIGRATE.match(name)
         if not match or match.group("direction") == "down":

@@ -22,7 +22,7 @@ from prodcheck.facts.extractors.migration_django import read_django_migration
 from prodcheck.facts.extractors.migration_model import (
     BLOCKING_LOCKS, SIGNAL_FOREIGN_KEY, SIGNAL_INDEX, SIGNAL_IRREVERSIBLE, SIGNAL_LOCK_WITHOUT_TIMEOUT,
     SIGNAL_NOT_NULL_CHECK, SIGNAL_SET_NOT_NULL, SIGNAL_TIMEOUT_CONFIGURED, SIGNAL_VALIDATE, MigrationFile, Op,
-    encode_columns, lock_of, summary, table_key,
+    encode_columns, lock_of, summary,
 )
 from prodcheck.facts.extractors.migration_sql import read_sql_migration
 from prodcheck.facts.model import Signal
@@ -78,20 +78,18 @@ def migration_signals(migration: MigrationFile) -> list[Signal]:
     for op in migration.up_ops:
         at = _at(path, op.line)
         if op.action == "set-not-null" and op.on_existing_table:
-            signals.append(Signal(SIGNAL_SET_NOT_NULL, at, f"{table_key(op.table)}.{op.column}"))
+            signals.append(Signal(SIGNAL_SET_NOT_NULL, at, f"{op.table}.{op.column}"))
         elif op.action == "add-constraint" and op.has("not-null-check"):
             validity = "not-valid" if op.has("not-valid") else "valid"
-            signals.append(Signal(SIGNAL_NOT_NULL_CHECK, at, f"{table_key(op.table)}.{op.column} "
-                                                             f"{op.name or '-'} {validity}"))
+            signals.append(Signal(SIGNAL_NOT_NULL_CHECK, at, f"{op.table}.{op.column} {op.name or '-'} {validity}"))
         elif op.action == "validate-constraint":
-            signals.append(Signal(SIGNAL_VALIDATE, at, f"{table_key(op.table)} {op.name or '-'}"))
+            signals.append(Signal(SIGNAL_VALIDATE, at, f"{op.table} {op.name or '-'}"))
         if op.origin != "django":
             if op.action == "add-constraint" and op.constraint == "foreign-key" and op.columns:
-                signals.append(Signal(SIGNAL_FOREIGN_KEY, at,
-                                      encode_columns(table_key(op.table), op.columns, table_key(op.references))))
+                signals.append(Signal(SIGNAL_FOREIGN_KEY, at, encode_columns(op.table, op.columns, op.references)))
             elif ((op.action == "create-index" or op.constraint in ("unique", "primary-key"))
                   and op.columns and op.table):
-                signals.append(Signal(SIGNAL_INDEX, at, encode_columns(table_key(op.table), op.columns)))
+                signals.append(Signal(SIGNAL_INDEX, at, encode_columns(op.table, op.columns)))
     first = first_lock_without_timeout(migration.up_ops)
     if first is not None:
         op, lock = first

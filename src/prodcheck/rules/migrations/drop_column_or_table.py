@@ -49,5 +49,7 @@ RULE = FileRule(
     fix=("Stop using the column or table in one release, then drop it in a later one, after a backup; "
          "acknowledge the finding there."),
     rows=("MIG-08",), doc=__doc__, confidence=Confidence.MEDIUM,
+    coverage="partial",
+    coverage_note="Whether the code change ships in the same deploy needs the git diff (review mode).",
     example_path="migrations/0012_drop_legacy.sql", file_languages=MIGRATION_LANGUAGES, check=check,
 )

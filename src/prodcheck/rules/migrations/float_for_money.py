@@ -53,5 +53,6 @@ RULE = FileRule(
     title="Money stored in a floating-point column",
     fix="Use `numeric(p, s)` with a fixed scale (Django `DecimalField`, SQLAlchemy `Numeric`) or integer cents.",
     rows=("DATA-13",), doc=__doc__, confidence=Confidence.HIGH,
+    coverage="partial", coverage_note="JSON in TEXT, bigint keys and normalisation are not checked.",
     example_path="migrations/0018_total_price.sql", file_languages=MIGRATION_LANGUAGES, check=check,
 )

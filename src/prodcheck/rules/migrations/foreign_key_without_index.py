@@ -31,7 +31,9 @@ contains the columns in another position does not count, as PostgreSQL cannot us
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.migration_model import SIGNAL_FOREIGN_KEY, SIGNAL_INDEX, decode_columns
+from prodcheck.facts.extractors.migration_model import (
+    SIGNAL_FOREIGN_KEY, SIGNAL_INDEX, decode_columns, table_key,
+)
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import ProjectRule
 from prodcheck.rules.migrations.common import signals_of
@@ -41,10 +43,10 @@ def check(project, ctx):
     indexes: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for group, signal in signals_of(project, SIGNAL_INDEX):
         table, columns, _ = decode_columns(signal.detail)
-        indexes.setdefault((group, table), []).append(columns)
+        indexes.setdefault((group, table_key(table)), []).append(columns)
     for group, signal in signals_of(project, SIGNAL_FOREIGN_KEY):
         table, columns, references = decode_columns(signal.detail)
-        if any(covers(index, columns) for index in indexes.get((group, table), ())):
+        if any(covers(index, columns) for index in indexes.get((group, table_key(table)), ())):
             continue
         listed = ", ".join(columns)
         target = f" -> {references}" if references else ""
@@ -63,5 +65,6 @@ RULE = ProjectRule(
     title="Foreign key without an index",
     fix="Create an index whose leading columns are the foreign key columns (CONCURRENTLY on an existing table).",
     rows=("DATA-02",), doc=__doc__, confidence=Confidence.HIGH,
+    coverage="partial", coverage_note="Model-level foreign keys (SQLAlchemy, Django db_index=False) are not read here.",
     example_path="migrations/0016_order_items.sql", check=check,
 )

@@ -62,5 +62,6 @@ RULE = ProjectRule(
     fix=("Write the reverse step (reverse_code / reverse_sql, downgrade(), a down file), or an explicit no-op "
          "with the rollback plan when nothing can be undone."),
     rows=("MIG-02", "MIG-11"), doc=__doc__, confidence=Confidence.HIGH,
+    coverage="partial", coverage_note="knex, TypeORM and Sequelize migrations are not read yet.",
     example_path="shop/migrations/0005_backfill_totals.py", check=check,
 )

@@ -49,5 +49,7 @@ RULE = FileRule(
     fix=("Add the new column or table, write to both, backfill and switch reads, and drop the old name in a "
          "later release."),
     rows=("MIG-08", "MIG-10"), doc=__doc__, confidence=Confidence.HIGH,
+    coverage="partial",
+    coverage_note="Whether the code change ships in the same deploy needs the git diff (review mode).",
     example_path="migrations/0011_rename_name.sql", file_languages=MIGRATION_LANGUAGES, check=check,
 )

@@ -29,7 +29,7 @@ is not read. Constraints created outside the migration files are not seen.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.migration_model import (
-    SIGNAL_NOT_NULL_CHECK, SIGNAL_SET_NOT_NULL, SIGNAL_VALIDATE,
+    SIGNAL_NOT_NULL_CHECK, SIGNAL_SET_NOT_NULL, SIGNAL_VALIDATE, table_key,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import ProjectRule
@@ -38,17 +38,20 @@ from prodcheck.rules.migrations.common import before, orders, signals_of
 
 def check(project, ctx):
     order = orders(project)
-    checks = list(signals_of(project, SIGNAL_NOT_NULL_CHECK))
-    validations = list(signals_of(project, SIGNAL_VALIDATE))
+    checks = [(g, s, s.detail.split(" ")) for g, s in signals_of(project, SIGNAL_NOT_NULL_CHECK)]
+    validations = [(g, s, s.detail.split(" ")) for g, s in signals_of(project, SIGNAL_VALIDATE)]
     for group, target in signals_of(project, SIGNAL_SET_NOT_NULL):
-        table, _, column = target.detail.partition(".")
-        found = [s for g, s in checks if g == group and s.detail.split(" ")[0] == target.detail
-                 and before(order, s, target)]
-        if any(_validated(s, group, validations, target, order) for s in found):
+        table, _, column = target.detail.rpartition(".")
+        key = _column_key(target.detail)
+        found = [parts for g, s, parts in checks
+                 if g == group and _column_key(parts[0]) == key and before(order, s, target)]
+        done = {(table_key(parts[0]), parts[1]) for g, s, parts in validations
+                if g == group and len(parts) == 2 and before(order, s, target)}
+        if any(len(parts) < 3 or parts[2] == "valid"
+               or (table_key(parts[0].rpartition(".")[0]), parts[1]) in done for parts in found):
             continue
         if found:
-            name = found[0].detail.split(" ")[1]
-            message = (f"SET NOT NULL on {target.detail}: the CHECK constraint {name} is NOT VALID and not "
+            message = (f"SET NOT NULL on {target.detail}: the CHECK constraint {found[0][1]} is NOT VALID and not "
                        f"validated before it, so PostgreSQL still scans {table} under an ACCESS EXCLUSIVE lock")
         else:
             message = (f"SET NOT NULL on {target.detail} scans the whole of {table} under an ACCESS EXCLUSIVE "
@@ -56,13 +59,10 @@ def check(project, ctx):
         yield ctx.finding(RULE, target.location, message)
 
 
-def _validated(check_signal, group: str, validations, target, order) -> bool:
-    parts = check_signal.detail.split(" ")
-    if len(parts) < 3 or parts[2] == "valid":
-        return True
-    table = parts[0].partition(".")[0]
-    return any(g == group and s.detail == f"{table} {parts[1]}" and before(order, s, target)
-               for g, s in validations)
+def _column_key(detail: str) -> tuple[str, str]:
+    """"Users.email" -> ("users", "email"): tables compare case-insensitively, columns exactly."""
+    table, _, column = detail.rpartition(".")
+    return table_key(table), column
 
 
 RULE = ProjectRule(

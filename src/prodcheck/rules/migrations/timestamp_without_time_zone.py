@@ -48,5 +48,6 @@ RULE = FileRule(
     title="Timestamp column without time zone",
     fix="Declare the column `timestamptz` (SQLAlchemy `DateTime(timezone=True)`).",
     rows=("DATA-13",), doc=__doc__, confidence=Confidence.MEDIUM,
+    coverage="partial", coverage_note="JSON in TEXT, bigint keys and normalisation are not checked.",
     example_path="migrations/0017_events.sql", file_languages=MIGRATION_LANGUAGES, check=check,
 )
