@@ -30,7 +30,7 @@ AREA_HEADINGS = [
 ]
 TAIL_HEADINGS = [
     "## Critical Issues (Must Fix)", "## Recommended Actions", "## Production Readiness Decision",
-    "## Endpoint Inventory", "## Suppressed Findings", "## Scan Diagnostics", "## Not Verified by This Scan",
+    "## Endpoint Inventory", "## Migrations and Rollback Plan", "## Suppressed Findings", "## Scan Diagnostics", "## Not Verified by This Scan",
     "## Project Standards",
 ]
 

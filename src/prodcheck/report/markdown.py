@@ -345,6 +345,23 @@ def endpoint_inventory(report: Report) -> list[str]:
     return lines
 
 
+def migrations_section(report: Report) -> list[str]:
+    """One rollback line per migration (seed 000: a rollback plan; forward-only when irreversible)."""
+    migrations = report.inventory.migrations
+    lines = ["## Migrations and Rollback Plan", ""]
+    if not migrations:
+        return [*lines, "No migrations found."]
+    rows = []
+    for m in migrations[:MAX_ENDPOINTS]:
+        reversible = {True: "yes", False: "**NO**", None: "unknown"}[m.reversible]
+        rows.append([code(cell(m.path)), cell(m.style), cell(", ".join(m.operations[:6])
+                                                             + (" ..." if len(m.operations) > 6 else "")),
+                     reversible, cell(m.rollback)])
+    lines.extend(table(("Migration", "Style", "Operations", "Reversible", "Rollback plan"), rows))
+    lines.extend(more_line(len(migrations) - MAX_ENDPOINTS))
+    return lines
+
+
 def suppressed_section(report: Report) -> list[str]:
     lines = ["## Suppressed Findings", ""]
     if not report.suppressed:
@@ -394,6 +411,6 @@ def render(report: Report, options) -> str:
     sections = [title_section(report), executive_summary(report)]
     sections.extend(area_section(number, area, report, catalog) for number, area in enumerate(Area, start=1))
     sections.extend([critical_issues(report), recommended_actions(report, catalog), decision(report),
-                     endpoint_inventory(report), suppressed_section(report), diagnostics_section(report),
+                     endpoint_inventory(report), migrations_section(report), suppressed_section(report), diagnostics_section(report),
                      not_verified_section(report), standards_section(report)])
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
