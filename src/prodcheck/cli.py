@@ -259,3 +259,78 @@ def _die_internal(exc: BaseException, verbose: bool):
     else:
         click.echo("run again with --verbose for the traceback, and please report it", err=True)
     sys.exit(EXIT_INTERNAL)
+
+
+REVIEW_FORMATS = ("md", "json", "terminal")
+REVIEW_EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".txt": "terminal", ".log": "terminal"}
+
+
+@main.command("review")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, dir_okay=True))
+@click.option("--base", required=True, help="Base revision (branch, tag or commit) the change is compared with.")
+@click.option("--head", default=None, help="Head revision (default: the working tree, untracked files included).")
+@click.option("-f", "--format", "fmt", type=click.Choice(REVIEW_FORMATS), default=None,
+              help="md (seed 000's review), json, or terminal (default; or from the -o extension).")
+@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False),
+              help="Write the review here ('-' is standard output).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
+              help="Exit 1 when NEW findings reach this severity (default: high, i.e. when the verdict is BLOCK).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but the requested review.")
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+def review_command(path, base, head, fmt, output, fail_on, quiet, verbose):
+    """Review the change from --base to --head (default: the working tree) of PATH: new findings only,
+    scope, API contract delta, risk and rollback, and a verdict (LGTM or BLOCK)."""
+    from prodcheck.config import ConfigError
+    from prodcheck.review import GitError, review
+
+    try:
+        config = _config(path, None, fail_on=fail_on, jobs=None, select=(), disable=(), profile=None, baseline=None)
+        fmt = fmt or _review_format(output)
+    except (ConfigError, click.UsageError) as exc:
+        _die_usage(str(exc))
+    try:
+        result = review(Path(path), base, head, config)
+    except (GitError, ConfigError) as exc:
+        _die_usage(str(exc))
+    except KeyboardInterrupt:
+        click.echo("prodcheck: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # exit 3 with a clear message instead of a raw traceback
+        _die_internal(exc, verbose)
+    try:
+        text = _render_review(result, fmt, output == "-" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    except Exception as exc:  # a renderer bug is an internal error (exit 3)
+        _die_internal(exc, verbose)
+    _write_review(text, fmt, output, quiet)
+    from prodcheck.score import fails
+    sys.exit(EXIT_FINDINGS if fails(result.delta.new_findings, config.fail_on) else EXIT_OK)
+
+
+def _review_format(output: str) -> str:
+    if output == "-":
+        return "terminal"
+    fmt = REVIEW_EXTENSIONS.get(Path(output).suffix.lower())
+    if fmt is None:
+        raise click.UsageError(f"cannot tell the format of {output!r}; give -f md, json or terminal")
+    return fmt
+
+
+def _render_review(result, fmt: str, color: bool) -> str:
+    if fmt == "md":
+        from prodcheck.report.review_markdown import render_review
+        return render_review(result)
+    from prodcheck.review.output import render_json, render_terminal
+    return render_json(result) if fmt == "json" else render_terminal(result, color=color)
+
+
+def _write_review(text: str, fmt: str, output: str, quiet: bool) -> None:
+    if output == "-":
+        if not (quiet and fmt == "terminal"):
+            click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _die_usage(f"cannot write {output}: {exc.strerror}")
+    if not quiet:
+        click.echo(f"wrote {fmt} review to {output}", err=True)

@@ -1,0 +1,88 @@
+"""API contract delta (checklist API-10) from the endpoint inventories of base and head.
+
+Breaking: an endpoint or one of its methods removed; authentication added to an endpoint that was
+public; pagination added to a list endpoint (clients that expected every item get one page).
+Non-breaking: an endpoint added; authentication removed (a security question, not a contract break).
+Facet changes are only read between known states: unknown is never taken for absent.
+OpenAPI, Protobuf and GraphQL documents are not compared yet: the delta comes from the routes found in
+the code.
+"""
+from __future__ import annotations
+
+from prodcheck.model import Endpoint, FacetState, Location
+from prodcheck.review.model import ContractChange, Scope
+from prodcheck.review.scope import by_key, endpoint_key
+
+SOURCE_NOTE = ("Compared from the endpoint inventories of both revisions (routes found in the code); "
+               "OpenAPI, Protobuf and GraphQL documents are not compared yet.")
+
+
+def label(endpoint: Endpoint) -> str:
+    return f"{endpoint.method.upper()} {endpoint.path}"
+
+
+def removed_change(endpoint: Endpoint, head_paths: set[str]) -> ContractChange:
+    method_only = endpoint_key(endpoint)[1] in head_paths
+    kind = "method-removed" if method_only else "endpoint-removed"
+    what = f"method {endpoint.method.upper()} removed from {endpoint.path}" if method_only \
+        else f"endpoint {label(endpoint)} removed"
+    note = (f"Clients calling {label(endpoint)} will get {'405' if method_only else '404'} once this ships: "
+            "move them to the replacement first, or keep the route for a release marked deprecated "
+            "(Deprecation and Sunset headers) and remove it when its traffic is gone.")
+    return ContractChange(kind, endpoint.method.upper(), endpoint.path, True, what, note, at_base(endpoint.location))
+
+
+def at_base(location: Location) -> Location:
+    """A base location: its line may not exist at head, so the line only goes in the label."""
+    return Location.at(location.path, 0, 0, label=f"line {location.start.line} at base")
+
+
+def added_change(endpoint: Endpoint) -> ContractChange:
+    return ContractChange("endpoint-added", endpoint.method.upper(), endpoint.path, False,
+                          f"endpoint {label(endpoint)} added",
+                          "Additive: existing clients are unaffected; document it before clients rely on it.",
+                          endpoint.location)
+
+
+def auth_changes(before: Endpoint, after: Endpoint) -> list[ContractChange]:
+    old, new = before.auth.state, after.auth.state
+    if old is FacetState.ABSENT and new is FacetState.PRESENT:
+        how = f" ({after.auth.mechanism})" if after.auth.mechanism else ""
+        return [ContractChange(
+            "auth-added", after.method.upper(), after.path, True,
+            f"authentication required on {label(after)}{how}, which was public",
+            f"Anonymous clients of {label(after)} will get 401/403: issue them credentials and update them "
+            "before this ships, or roll it out behind a flag that starts in log-only mode.", after.location)]
+    if old is FacetState.PRESENT and new is FacetState.ABSENT:
+        return [ContractChange(
+            "auth-removed", after.method.upper(), after.path, False,
+            f"authentication no longer required on {label(after)}",
+            "Existing clients keep working; confirm the endpoint is meant to be public.", after.location)]
+    return []
+
+
+def pagination_changes(before: Endpoint, after: Endpoint) -> list[ContractChange]:
+    if after.method.upper() != "GET":
+        return []
+    if before.pagination.state is FacetState.ABSENT and after.pagination.state is FacetState.PRESENT:
+        how = f" ({after.pagination.mechanism})" if after.pagination.mechanism else ""
+        return [ContractChange(
+            "pagination-added", "GET", after.path, True, f"{label(after)} now returns one page{how}",
+            f"Clients of {label(after)} that expect the whole list will silently see only the first page: "
+            "update them to follow the next-page link or cursor before this ships, or paginate only when "
+            "the client asks for it (opt-in parameter or a new versioned route).", after.location)]
+    return []
+
+
+def contract_delta(base_endpoints: tuple[Endpoint, ...], head_endpoints: tuple[Endpoint, ...],
+                   scope: Scope) -> tuple[ContractChange, ...]:
+    """Every contract change, breaking first, then by path and method."""
+    before = by_key(base_endpoints)
+    head_paths = {endpoint_key(e)[1] for e in head_endpoints}
+    changes = [removed_change(c.endpoint, head_paths) for c in scope.endpoints_removed]
+    changes += [added_change(c.endpoint) for c in scope.endpoints_added]
+    for item in scope.endpoints_changed:
+        previous = before.get(endpoint_key(item.endpoint))
+        if previous is not None:
+            changes += auth_changes(previous, item.endpoint) + pagination_changes(previous, item.endpoint)
+    return tuple(sorted(changes, key=lambda c: (not c.breaking, c.path, c.method, c.kind)))
