@@ -617,3 +617,221 @@ def test_service_signals(tmp_path: Path) -> None:
     names = {s.name for f in project.files for s in f.signals}
     assert {"js-http-app", "js-security-headers", "js-error-middleware", "js-crash-handler",
             "js-async-errors-patch", "js-async-handler-unguarded", "js-console-call"} <= names
+
+
+# ---------------------------------------------------------------- patterns found in real projects
+
+def test_express_chained_routers_and_route_tables(tmp_path: Path) -> None:
+    found = routes_of(tmp_path, {
+        "src/main.ts": """
+            import express from 'express';
+            import routes from './routes';
+            const app = express();
+            app.use(routes);
+            app.listen(3000);
+        """,
+        "src/routes.ts": """
+            import { Router } from 'express';
+            import tags from './tags';
+            const api = Router().use(tags);
+            export default Router().use('/api', api);
+        """,
+        "src/tags.ts": """
+            import { Router } from 'express';
+            const router = Router();
+            router.get('/tags', (req, res) => res.json([]));
+            export default router;
+        """,
+        "src/v1/index.js": """
+            const express = require('express');
+            const authRoute = require('./auth.route');
+            const router = express.Router();
+            const defaultRoutes = [
+              { path: '/auth', route: authRoute },
+            ];
+            defaultRoutes.forEach((route) => {
+              router.use(route.path, route.route);
+            });
+            module.exports = router;
+        """,
+        "src/v1/auth.route.js": """
+            const express = require('express');
+            const router = express.Router();
+            router.post('/login', (req, res) => res.end());
+            module.exports = router;
+        """,
+        "src/server.js": """
+            const express = require('express');
+            const v1 = require('./v1');
+            const app = express();
+            app.use('/v1', v1);
+            app.listen(3001);
+        """,
+    })
+    assert set(found) == {("GET", "/api/tags"), ("POST", "/v1/auth/login")}
+
+
+def test_express_optional_auth_and_rate_limiter_names(tmp_path: Path) -> None:
+    found = routes_of(tmp_path, {
+        "app.js": """
+            const express = require('express');
+            const auth = require('./auth');
+            const { authLimiter } = require('./limits');
+            const app = express();
+            app.post('/a', auth.optional, (req, res) => res.end());
+            app.post('/b', authLimiter, (req, res) => res.end());
+            app.listen(3000);
+        """,
+    })
+    assert found[("POST", "/a")].auth.state is U
+    assert found[("POST", "/b")].rate_limit.state is P
+    assert found[("POST", "/b")].auth.state is A
+
+
+def test_nestjs_module_middleware_for_routes(tmp_path: Path) -> None:
+    found = routes_of(tmp_path, {
+        "src/main.ts": NEST_MAIN,
+        "src/articles/articles.module.ts": """
+            import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+            import { ArticlesController } from './articles.controller';
+            import { AuthMiddleware } from '../auth/auth.middleware';
+            @Module({ controllers: [ArticlesController] })
+            export class ArticlesModule implements NestModule {
+              configure(consumer: MiddlewareConsumer) {
+                consumer.apply(AuthMiddleware).forRoutes(
+                  { path: 'articles', method: RequestMethod.POST },
+                  { path: 'articles/:slug', method: RequestMethod.DELETE },
+                );
+              }
+            }
+        """,
+        "src/articles/articles.controller.ts": """
+            import { Controller, Delete, Get, Param, Post, Put, Body } from '@nestjs/common';
+            @Controller('articles')
+            export class ArticlesController {
+              @Get() list() { return []; }
+              @Post() create(@Body() dto: CreateArticleDto) { return dto; }
+              @Put(':slug') update(@Param('slug') slug: string, @Body() dto: UpdateArticleDto) { return dto; }
+              @Delete(':slug') remove(@Param('slug') slug: string) { return slug; }
+            }
+        """,
+        "src/users/users.module.ts": """
+            import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+            import { UsersController } from './users.controller';
+            import { AuthMiddleware } from '../auth/auth.middleware';
+            @Module({ controllers: [UsersController] })
+            export class UsersModule implements NestModule {
+              configure(consumer: MiddlewareConsumer) {
+                consumer.apply(AuthMiddleware).forRoutes(UsersController);
+              }
+            }
+        """,
+        "src/users/users.controller.ts": """
+            import { Controller, Delete, Param } from '@nestjs/common';
+            @Controller('users')
+            export class UsersController {
+              @Delete(':id') remove(@Param('id') id: string) { return id; }
+            }
+        """,
+    })
+    assert found[("POST", "/api/articles")].auth.mechanism == "middleware AuthMiddleware"
+    assert found[("DELETE", "/api/articles/{slug}")].auth.state is P
+    assert found[("PUT", "/api/articles/{slug}")].auth.state is A
+    assert found[("DELETE", "/api/users/{id}")].auth.state is P
+
+
+def test_nestjs_identical_routes_in_two_controllers_are_not_multiplied(tmp_path: Path) -> None:
+    endpoints = inventory(write(tmp_path, {
+        "src/a/files.controller.ts": """
+            import { Controller, Post } from '@nestjs/common';
+            @Controller('files')
+            export class FilesController { @Post('upload') upload() { return {}; } }
+        """,
+        "src/b/files.controller.ts": """
+            import { Controller, Post } from '@nestjs/common';
+            @Controller('files')
+            export class FilesController { @Post('upload') upload() { return {}; } }
+        """,
+    }))
+    assert sorted((e.method, e.path, e.location.path) for e in endpoints) == [
+        ("POST", "/files/upload", "src/a/files.controller.ts"),
+        ("POST", "/files/upload", "src/b/files.controller.ts"),
+    ]
+
+
+def test_fastify_autoload_directories_and_autohooks(tmp_path: Path) -> None:
+    found = routes_of(tmp_path, {
+        "src/app.ts": """
+            import path from 'node:path';
+            import autoload from '@fastify/autoload';
+            import type { FastifyInstance } from 'fastify';
+            export default async function app(fastify: FastifyInstance) {
+              fastify.register(autoload, {
+                dir: path.join(import.meta.dirname, 'routes'),
+                autoHooks: true,
+                cascadeHooks: true,
+              });
+            }
+        """,
+        "src/routes/home.ts": """
+            import type { FastifyPluginAsync } from 'fastify';
+            const plugin: FastifyPluginAsync = async (fastify) => {
+              fastify.post('/contact', async () => ({}));
+            };
+            export default plugin;
+        """,
+        "src/routes/api/autohooks.ts": """
+            import type { FastifyInstance } from 'fastify';
+            export default async function (fastify: FastifyInstance) {
+              fastify.addHook('onRequest', async (request, reply) => {
+                if (!request.session.user) reply.code(401).send();
+              });
+            }
+        """,
+        "src/routes/api/tasks/index.ts": """
+            import type { FastifyPluginAsync } from 'fastify';
+            const plugin: FastifyPluginAsync = async (fastify) => {
+              fastify.delete('/:id', async () => ({}));
+            };
+            export default plugin;
+        """,
+        "src/routes/api/users/_id/index.js": """
+            module.exports = async function (fastify) {
+              fastify.get('/', async (request) => ({ id: request.params.id }));
+            };
+        """,
+    })
+    assert set(found) == {("POST", "/contact"), ("DELETE", "/api/tasks/{id}"), ("GET", "/api/users/{id}")}
+    assert found[("DELETE", "/api/tasks/{id}")].auth.state is P      # cascaded autohooks
+    assert found[("POST", "/contact")].auth.state is A
+
+
+def test_truncated_and_garbled_sources_never_crash(tmp_path: Path) -> None:
+    """Every JS/TS fixture cut short or with a stray token, plus pathological nesting, through the
+    extractors and every JS/TS rule: no extractor or rule may fail."""
+    import random
+
+    from harness import run
+
+    rng = random.Random(11)
+    sources = sorted(p for root in (APPS, Path(__file__).parent / "fixtures" / "rules")
+                     for p in root.rglob("*") if p.suffix in (".js", ".ts", ".mjs")
+                     and ("js-" in p.as_posix() or "/JS-" in p.as_posix()))
+    for index, source in enumerate(sources):
+        text = source.read_text(encoding="utf-8")
+        cut = rng.randrange(len(text) + 1)
+        noise = rng.choice(["(", "{", "[", "=>", "@", ")", "}", "`${", "'", "/*", "<T>"])
+        (tmp_path / f"cut{index}{source.suffix}").write_text(text[:cut], encoding="utf-8")
+        (tmp_path / f"noise{index}{source.suffix}").write_text(text[:cut] + noise + text[cut:], encoding="utf-8")
+    (tmp_path / "deep.js").write_text(
+        "const express = require('express');\nconst app = express();\n"
+        + "const s = " + " + ".join(["'a'"] * 3000) + ";\n"
+        + "app.use(" + "[" * 400 + "auth" + "]" * 400 + ");\n"
+        + "app.use(express.json({ limit: " + "*".join(["1024"] * 2000) + " }));\n"
+        + "const token = " + "(" * 500 + "Math.random()" + ")" * 500 + ";\n", encoding="utf-8")
+    (tmp_path / "tsconfig.json").write_text('{ "extends": ["./a", 3, null], "compilerOptions": {', encoding="utf-8")
+    (tmp_path / "a.json").write_text('{ "extends": "./tsconfig.json" }', encoding="utf-8")
+    report = run(tmp_path, ("JS", "GEN-SEC-120", "GEN-API-101", "GEN-REL-101"))
+    crashes = [f"{d.path}: {d.kind}: {d.message}" for d in report.diagnostics
+               if d.kind in ("rule-error", "extractor-error", "worker-crash", "too-deep")]
+    assert not crashes, "\n".join(crashes[:10])

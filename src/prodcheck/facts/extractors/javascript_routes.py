@@ -20,36 +20,57 @@ Signals (`Signal(name, location, detail)`), one per occurrence:
 """
 from __future__ import annotations
 
+from pathlib import Path, PurePosixPath
+
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors import js_nestjs
 from prodcheck.facts.extractors.js_common import (
-    FileView, arguments_of, call_parts, callee, is_function, member_names, params_of, param_type, unwrap,
-    words,
+    FileView, arguments_of, call_parts, callee, member_names, params_of, param_type, unwrap, words,
 )
 from prodcheck.facts.extractors.js_express import EXPRESS, ERROR_PARAM_NAMES, RouterScanner
 from prodcheck.facts.model import Signal
-from prodcheck.parsing.treesitter import string_value, text_of, walk
+from prodcheck.parsing.treesitter import string_value
 
 HEADER_PACKAGES = frozenset({"helmet", "@fastify/helmet", "fastify-helmet", "koa-helmet", "lusca"})
 SECURITY_HEADERS = frozenset({"content-security-policy", "x-content-type-options", "strict-transport-security",
                               "x-frame-options"})
 CRASH_EVENTS = frozenset({"unhandledRejection", "uncaughtException", "uncaughtExceptionMonitor"})
 CRASH_PACKAGES = frozenset({"make-promises-safe", "log-process-errors", "hard-rejection", "loud-rejection",
-                            "@sentry/node", "@sentry/nestjs", "@sentry/bun"})
+                            "close-with-grace", "exit-hook", "async-exit-hook"})
 ASYNC_PATCHES = frozenset({"express-async-errors", "@awaitjs/express", "express-async-await",
                            "@root/async-router", "express-async-errors/index"})
 ERROR_PACKAGES = frozenset({"errorhandler", "express-error-handler", "api-error-handler",
                             "express-http-problem-details", "http-errors-express", "strong-error-handler"})
 LISTENER_METHODS = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener"})
 CONSOLE_METHODS = frozenset({"log", "info", "debug"})
+BROWSER_DIRS = frozenset({"public", "static", "frontend", "www", "browser", "wwwroot"})
 
 
 def extract(parsed, builder) -> None:
     view = FileView.of(parsed.path, parsed.tree.root_node)
-    scanner = RouterScanner(view, builder)
-    scanner.scan()
-    js_nestjs.extract(view, builder)
+    scanner = RouterScanner(view, builder, scan_root=_scan_root(parsed))
+    if not _browser_code(parsed.path):
+        scanner.scan()
+        js_nestjs.extract(view, builder)
     _signals(view, scanner, builder)
+
+
+def _browser_code(path: str) -> bool:
+    """Files served to browsers (`public/`, `static/`, JSX/TSX): they call APIs, they serve none."""
+    pure = PurePosixPath(path)
+    return pure.suffix.lower() in (".jsx", ".tsx") or any(
+        part.lower() in BROWSER_DIRS for part in pure.parts[:-1])
+
+
+def _scan_root(parsed) -> Path | None:
+    """The directory the scan started from (the file's absolute path minus its relative one)."""
+    try:
+        path = Path(parsed.source.abspath)
+        for _ in PurePosixPath(parsed.path).parts:
+            path = path.parent
+        return path.resolve()
+    except (OSError, AttributeError, ValueError):
+        return None
 
 
 def _signals(view: FileView, scanner: RouterScanner, builder) -> None:
@@ -61,12 +82,13 @@ def _signals(view: FileView, scanner: RouterScanner, builder) -> None:
             signals.append(Signal("js-async-errors-patch", view.location(view.root), package))
         if package in ERROR_PACKAGES:
             signals.append(Signal("js-error-middleware", view.location(view.root), package))
+        if package in CRASH_PACKAGES:
+            signals.append(Signal("js-crash-handler", view.location(view.root), package))
     sentry = any(view.imports_any(p) for p in ("@sentry/node", "@sentry/nestjs", "@sentry/bun"))
-    for node in walk(view.root):
-        kind = node.type
-        if kind in ("call_expression", "new_expression"):
-            _call_signals(view, scanner, node, signals, sentry)
-        elif is_function(node) and _is_error_handler(node):
+    for node in view.calls:
+        _call_signals(view, scanner, node, signals, sentry)
+    for node in view.functions:
+        if _is_error_handler(node):
             signals.append(Signal("js-error-middleware", view.location(node), "(err, req, res, next)"))
 
 
@@ -75,10 +97,10 @@ def _call_signals(view: FileView, scanner: RouterScanner, call, signals, sentry:
     names = member_names(receiver) if receiver is not None else []
     args = arguments_of(call)
     made = scanner.constructed(call) if call.type == "call_expression" else None
-    if made is not None and made[1] == "app" and not _assigned_elsewhere(call):
+    if made is not None and made[1] == "app":
         signals.append(Signal("js-http-app", view.location(call), made[0]))
         return
-    if method in ("create", "createApplicationContext") and names == ["NestFactory"] and method == "create":
+    if method == "create" and names == ["NestFactory"]:
         signals.append(Signal("js-http-app", view.location(call), "nestjs"))
         return
     if names == ["process"] and method in LISTENER_METHODS and args \
@@ -110,11 +132,6 @@ def _call_signals(view: FileView, scanner: RouterScanner, call, signals, sentry:
         return
     if names == ["console"] and method in CONSOLE_METHODS:
         signals.append(Signal("js-console-call", view.location(call), method))
-
-
-def _assigned_elsewhere(call) -> bool:
-    """`express()` inside a test helper or a factory still makes an app: count every creation."""
-    return False
 
 
 def _is_error_handler(func) -> bool:

@@ -35,6 +35,7 @@ WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_ex
                       "non_null_expression", "type_assertion", "await_expression"})
 SCOPE_TYPES = FUNCTION_TYPES | {"program", "class_body"}
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "options", "head", "all")
+MAX_DEPTH = 48                    # bound on the recursive helpers (long `+` chains, nesting)
 _PARAM = re.compile(r":([A-Za-z_$][A-Za-z0-9_$]*)(?:\([^)]*\))?[?*+]?")
 
 
@@ -111,6 +112,10 @@ class FileView:
     consts: dict[str, str] = field(default_factory=dict)
     declarations: dict[tuple[int, str], object] = field(default_factory=dict)  # (scope id, name) -> node
     packages: set[str] = field(default_factory=set)
+    calls: list = field(default_factory=list)        # call and `new` expressions, in source order
+    functions: list = field(default_factory=list)    # function nodes, in source order
+    classes: list = field(default_factory=list)      # class declarations and expressions
+    objects: list = field(default_factory=list)      # object literals
 
     @classmethod
     def of(cls, path: str, root) -> FileView:
@@ -123,6 +128,14 @@ class FileView:
         while stack:
             node = stack.pop()
             kind = node.type
+            if kind in ("call_expression", "new_expression"):
+                self.calls.append(node)
+            elif kind in FUNCTION_TYPES:
+                self.functions.append(node)
+            elif kind in ("class_declaration", "abstract_class_declaration", "class"):
+                self.classes.append(node)
+            elif kind == "object":
+                self.objects.append(node)
             if kind == "import_statement":
                 self._import(node)
             elif kind == "variable_declarator":
@@ -138,6 +151,8 @@ class FileView:
                     self.packages.add(spec)
             if node.child_count:
                 stack.extend(node.children)
+        for found in (self.calls, self.functions, self.classes, self.objects):
+            found.sort(key=lambda n: n.start_byte)
 
     def _import(self, node) -> None:
         spec = string_value(node.child_by_field_name("source"))
@@ -435,11 +450,14 @@ def body_of(func):
 
 
 def scope_of(node):
-    """The nearest enclosing function, class body or program of `node` (not `node` itself)."""
+    """The nearest enclosing function, class body or program of `node` (not `node` itself); the
+    outermost node when a broken tree has no program root; None only for the root itself."""
     current = node.parent if node is not None else None
+    last = current
     while current is not None and current.type not in SCOPE_TYPES:
+        last = current
         current = current.parent
-    return current
+    return current if current is not None else last
 
 
 def enclosing_function(node):
@@ -499,11 +517,12 @@ def resolve_object(node, view: FileView):
     return node if node.type == "object" else None
 
 
-def string_of(node, consts: dict[str, str] | None = None, fields: dict[str, str] | None = None) -> str | None:
+def string_of(node, consts: dict[str, str] | None = None, fields: dict[str, str] | None = None,
+              depth: int = 0) -> str | None:
     """A string known statically: a literal, a template whose substitutions are known constants
     (module `const`s, `this.<field>` string fields), or a `+` of those."""
     node = unwrap(node)
-    if node is None:
+    if node is None or depth > MAX_DEPTH:
         return None
     if node.type == "string":
         return string_value(node)
@@ -516,7 +535,7 @@ def string_of(node, consts: dict[str, str] | None = None, fields: dict[str, str]
                 pieces.append(text_of(child)[1:])
             elif child.type == "template_substitution":
                 inner = [c for c in child.named_children if c.type != "comment"]
-                value = string_of(inner[0], consts, fields) if inner else None
+                value = string_of(inner[0], consts, fields, depth + 1) if inner else None
                 if value is None:
                     return None
                 pieces.append(value)
@@ -530,8 +549,8 @@ def string_of(node, consts: dict[str, str] | None = None, fields: dict[str, str]
     if node.type == "binary_expression":
         operator = node.child_by_field_name("operator")
         if operator is not None and text_of(operator) == "+":
-            left = string_of(node.child_by_field_name("left"), consts, fields)
-            right = string_of(node.child_by_field_name("right"), consts, fields)
+            left = string_of(node.child_by_field_name("left"), consts, fields, depth + 1)
+            right = string_of(node.child_by_field_name("right"), consts, fields, depth + 1)
             if left is not None and right is not None:
                 return left + right
     return None
@@ -569,10 +588,10 @@ def join_prefix(prefix: str, path: str) -> str:
     return prefix.rstrip("/") + "/" + path.lstrip("/")
 
 
-def number_of(node) -> float | None:
+def number_of(node, depth: int = 0) -> float | None:
     """A number known statically: a literal, or `*`, `+`, `-`, `/`, `**` of literals."""
     node = unwrap(node)
-    if node is None:
+    if node is None or depth > MAX_DEPTH:
         return None
     if node.type == "number":
         raw = text_of(node).replace("_", "")
@@ -581,8 +600,8 @@ def number_of(node) -> float | None:
         except ValueError:
             return None
     if node.type == "binary_expression":
-        left = number_of(node.child_by_field_name("left"))
-        right = number_of(node.child_by_field_name("right"))
+        left = number_of(node.child_by_field_name("left"), depth + 1)
+        right = number_of(node.child_by_field_name("right"), depth + 1)
         operator = text_of(node.child_by_field_name("operator"))
         if left is None or right is None:
             return None
@@ -604,10 +623,6 @@ def number_of(node) -> float | None:
 def is_true(node) -> bool:
     node = unwrap(node)
     return node is not None and node.type == "true"
-
-
-def loc_of(path: str, node) -> Location:
-    return Location.at(path, node.start_point[0] + 1, node.start_point[1] + 1)
 
 
 # ---------------------------------------------------------------- function names
@@ -718,6 +733,10 @@ NOT_AUTH_NAMES = frozenset({"initialize", "session", "serializeUser", "deseriali
 VALIDATION_WORDS = frozenset({"validate", "validator", "validation", "validated", "validates", "celebrate",
                               "validating"})
 PAGE_WORDS = frozenset({"paginate", "pagination", "paginated", "paginator", "pager"})
+LOADER_VERBS = frozenset({"current", "load", "attach", "get", "set", "populate", "extract", "decode", "parse",
+                          "fetch", "optional", "maybe", "read", "with", "add", "inject", "resolve"})
+STRONG_ROUTER_WORDS = frozenset({"router", "routers", "routes", "routing", "controller", "controllers",
+                                 "endpoints"})
 ROUTER_WORDS = frozenset({"router", "routers", "routes", "route", "routing", "controller", "controllers",
                           "endpoints", "endpoint", "api", "apis", "handlers", "resource", "resources",
                           "module", "plugin", "plugins", "app", "v1", "v2", "v3", "subapp"})
@@ -761,9 +780,12 @@ def name_kind(name: str) -> str:
     if last in AUTH_NAMES or name in AUTH_NAMES:
         return "auth"
     role = name_role(name.replace(".", "_"))
-    if VALIDATION_WORDS & set(tokens):
+    if VALIDATION_WORDS & set(tokens) and not set(tokens) & IDENTITY_WORDS:
         return "validation"
-    if role == "auth":
+    if role == "auth" or VALIDATION_WORDS & set(tokens):
+        last_tokens = words(last)
+        if last_tokens and last_tokens[0] in LOADER_VERBS:
+            return "auth?"
         return "auth"
     if PAGE_WORDS & set(tokens):
         return "page"
@@ -776,8 +798,13 @@ def is_benign_name(name: str) -> bool:
 
 
 def is_router_name(name: str) -> bool:
-    tokens = words(name.rsplit(".", 1)[-1])
-    return bool(ROUTER_WORDS & set(tokens)) or name.endswith(("Router", "Routes", "Controller"))
+    """`usersRouter`, `routes`, `apiController`, `v1`; a middleware name (`apiLimiter`,
+    `protectRoute`) is not one."""
+    last = name.rsplit(".", 1)[-1]
+    tokens = set(words(last))
+    if tokens & STRONG_ROUTER_WORDS or last.endswith(("Router", "Routes", "Controller")):
+        return True
+    return bool(tokens & ROUTER_WORDS) and not name_kind(last)
 
 
 # ---------------------------------------------------------------- handler analysis
@@ -965,9 +992,6 @@ def passes_request(func, names: tuple[str, ...]) -> bool:
     return False
 
 
-PAGINATION_KEYS = frozenset({"take", "skip", "limit", "offset", "cursor", "first", "last", "perPage",
-                             "per_page", "pageSize", "page_size", "page", "size", "startAfter",
-                             "after", "before", "top"})
 BOUND_METHODS = frozenset({"limit", "skip", "offset", "take", "paginate", "page", "range", "top",
                            "limitToFirst", "limitToLast", "cursor", "perPage", "forPage", "batchSize"})
 _LIMIT_SQL = re.compile(r"\b(limit|fetch\s+first|top)\b", re.I)
@@ -1029,8 +1053,10 @@ def collection_call(node) -> object | None:
     receiver, method = call_parts(node)
     if method in SINGLE_METHODS:
         return None
+    if any(_passes_paging(a) for a in arguments_of(node)):
+        return None
     if method in COLLECTION_METHODS:
-        return node
+        return node if _data_source(receiver, method) else None
     if method in ("find", "select", "where", "orderBy", "sort", "lean", "exec", "populate", "from",
                   "innerJoin", "leftJoin", "order", "then") and receiver is not None:
         args = arguments_of(node)
@@ -1066,6 +1092,47 @@ def collection_call(node) -> object | None:
     return None
 
 
+PAGING_WORDS = frozenset({"query", "page", "pagination", "paging", "cursor", "limit", "pageable",
+                          "paginate", "paginated", "offset"})
+DATA_SOURCE_WORDS = REPOSITORY_WORDS | {"knex", "sequelize", "mongoose", "typeorm", "drizzle", "supabase",
+                                        "client", "connection", "pool", "models", "schema", "query"}
+
+
+def _passes_paging(arg) -> bool:
+    """An argument that hands the request's query (or paging values) to the call."""
+    node = unwrap(arg)
+    if node is None:
+        return False
+    if node.type in ("identifier", "shorthand_property_identifier"):
+        return bool(set(words(text_of(node))) & PAGING_WORDS)
+    if node.type == "member_expression":
+        names = member_names(node)
+        return bool(names) and (names[-1] == "query" or bool(set(words(names[-1])) & PAGING_WORDS))
+    if node.type == "object":
+        return any(_passes_paging(v) or k in ("take", "skip", "limit", "offset", "cursor", "page")
+                   for k, v in object_pairs(node).items() if k != "...")
+    return False
+
+
+def _data_source(receiver, method: str) -> bool:
+    """Does a collection call run on something that reads a database (not a service method that
+    happens to be called `findAll`)?"""
+    names = member_names(receiver) if receiver is not None else []
+    if not names:
+        return False
+    last = names[-1]
+    if last[:1].isupper():
+        return True
+    if method in ("findMany", "getMany", "getRawMany", "getManyAndCount", "toArray") and len(names) >= 2:
+        return True
+    if method in ("getMany", "getRawMany", "getManyAndCount", "toArray"):
+        return True
+    tokens = set(words(" ".join(names[1:] if names[0] == "this" else names)))
+    if tokens & DATA_SOURCE_WORDS:
+        return True
+    return names[0] == "this" and len(names) == 2 and _typed_repository(receiver, names[1])
+
+
 REPOSITORY_TYPES = re.compile(r"^(Repository|MongoRepository|TreeRepository|EntityRepository|Model|"
                               r"Collection|ModelStatic|ModelCtor)\b")
 
@@ -1098,9 +1165,6 @@ def _is_table_call(call) -> bool:
     return function is not None and function.type == "identifier" \
         and text_of(function) in ("knex", "db", "trx", "database", "pg", "sql") \
         and len(args) == 1 and string_value(args[0]) is not None
-
-
-RESPONSE_METHODS = frozenset({"json", "send", "jsonp", "status"})
 
 
 def collection_result(func, names: tuple[str, ...]) -> object | None:

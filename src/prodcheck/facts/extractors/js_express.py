@@ -36,9 +36,9 @@ from prodcheck.facts.extractors import js_fastify as fastify
 from prodcheck.facts.extractors.js_common import (
     HTTP_VERBS, FileView, absent, arguments_of, auth_check, body_of, body_reads, body_validation,
     call_parts, callee, collection_result, ends_with_param, enclosing_class_name, function_name,
-    function_symbol, is_async, is_benign_name, is_function, is_router_name, is_true, member_names,
+    function_symbol, is_async, is_benign_name, is_function, is_router_name, member_names,
     mentions_identity, name_kind, normalise_path, object_pairs, pagination_evidence, param_type,
-    params_of, passes_request, present, request_names, required_spec, returned_names,
+    params_of, passes_request, present, request_names, required_spec, resolve_module, returned_names,
     root_identifier, scope_of, string_of, strings_of, unknown, unwrap, walk_local, words,
 )
 from prodcheck.facts.model import Mount, Route, Signal
@@ -101,13 +101,14 @@ class Handler:
 class RouterScanner:
     view: FileView
     builder: object
+    scan_root: object = None       # pathlib.Path of the scan root (for @fastify/autoload directories)
     uses: dict[str, list[Use]] = field(default_factory=dict)
     refs: dict[int, Ref | None] = field(default_factory=dict)
 
     # ------------------------------------------------------------ the walk
 
     def scan(self) -> None:
-        calls = [n for n in walk(self.view.root) if n.type == "call_expression"]
+        calls = [n for n in self.view.calls if n.type == "call_expression"]
         for call in calls:
             try:
                 self._call(call)
@@ -366,8 +367,32 @@ class RouterScanner:
         paths = self.paths(args[0], call)
         if paths is None:
             return
+        if ref.kind in ("imported", "param") and not self._handler_like(args[-1]):
+            return
         at = _verb_node(call)
         self.express_route(ref, method, paths, args[1:], call, at)
+
+    def _handler_like(self, expr) -> bool:
+        """Could the last argument of `x.post(path, ...)` be a request handler (rather than the
+        payload of an HTTP client call such as `api.post('/users', data)`)?"""
+        node = unwrap(expr)
+        if node is None:
+            return False
+        if is_function(node):
+            return len(params_of(node)) >= 1
+        if node.type in ("call_expression", "member_expression", "array"):
+            return True
+        if node.type == "identifier":
+            decl = self.view.lookup(text_of(node), node)
+            if decl is None:
+                return self.view.binding(text_of(node), node) is not None
+            if decl.type in ("function_declaration", "generator_function_declaration"):
+                return True
+            value = unwrap(decl.child_by_field_name("value")) if decl.type == "variable_declarator" else None
+            return value is not None and (is_function(value) or value.type == "call_expression"
+                                          and self.view.binding(text_of(node), node) is None
+                                          and not _is_data_call(value))
+        return False
 
     def _route_chain(self, call, method: str, receiver) -> None:
         """`router.route('/x').get(h).post(h)`: this call is one verb of the chain."""
@@ -741,8 +766,10 @@ class RouterScanner:
         if node is None or depth > 4:
             return []
         if node.type == "array":
-            return [f for item in node.named_children for f in self.classify(item, depth + 1)]
+            return [f for item in node.named_children[:64] for f in self.classify(item, depth + 1)]
         evidence = view.location(node)
+        if node.type == "spread_element":
+            return [("auth", unknown(f"middleware list {text_of(node)[:40]} not visible", evidence))]
         if is_function(node):
             return self.classify_function(node, "inline middleware", evidence)
         if node.type == "identifier":
@@ -761,7 +788,8 @@ class RouterScanner:
                     value = unwrap(decl.child_by_field_name("value"))
                     if is_function(value):
                         return self.classify_function(value, f"middleware {name}", evidence)
-                    if value is not None and value.type in ("call_expression", "new_expression", "member_expression"):
+                    if value is not None and value.type in ("call_expression", "new_expression", "member_expression",
+                                                            "array"):
                         return self.classify(value, depth + 1)
                     return []
                 return []
@@ -785,8 +813,8 @@ class RouterScanner:
             kind = name_kind(full)
             if kind:
                 return [_facet_for(kind, full, evidence)]
-            if binding is not None and binding.module and not is_benign_name(names[-1]) \
-                    and not is_router_name(names[-1]):
+            opaque_root = binding is not None and binding.module or binding is None and _is_param(names[0], node)
+            if opaque_root and not is_benign_name(names[-1]) and not is_router_name(names[-1]):
                 return [("auth", unknown(f"middleware {full} not visible", evidence))]
             return []
         if node.type in ("call_expression", "new_expression"):
@@ -858,7 +886,7 @@ class RouterScanner:
         if binding.spec == "express-validator" or binding.spec.startswith("express-validator/"):
             return [("validation", present(f"express-validator {full}", evidence))]
         name_based = name_kind(full) if member not in ("initialize", "session") else ""
-        if name_based in ("auth", "rate", "validation"):
+        if name_based in ("auth", "auth?", "rate", "validation"):
             return [_facet_for(name_based, full, evidence, node)]
         return []
 
@@ -1057,9 +1085,11 @@ def _pagination(chain, func, names, method, path, view) -> Facet:
 
 
 def _facet_for(kind: str, name: str, evidence, node=None) -> tuple[str, Facet]:
-    facet = {"auth": "auth", "rate": "rate_limit", "validation": "validation", "page": "pagination"}[kind]
     called = node is not None and node.type in ("call_expression", "new_expression")
     label = f"{name}(...)" if called and not name.endswith(")") else name
+    if kind == "auth?":
+        return "auth", unknown(f"{label} (may only load the user)", evidence)
+    facet = {"auth": "auth", "rate": "rate_limit", "validation": "validation", "page": "pagination"}[kind]
     if facet == "auth" and set(words(name)) & {"optional", "maybe", "soft", "try", "attempt"}:
         return facet, unknown(f"{label} (optional)", evidence)
     return facet, present(label, evidence)
@@ -1091,15 +1121,50 @@ def _is_false(node) -> bool:
     return node is not None and node.type == "false"
 
 
-def _flatten(args) -> list:
+def _flatten(args, depth: int = 0) -> list:
+    """Route arguments with arrays (and `...spread` arrays) flattened; a spread that cannot be
+    resolved stays as the spread node (an opaque middleware)."""
     flat = []
     for arg in args:
         node = unwrap(arg)
         if node is not None and node.type == "array":
-            flat.extend(_flatten([c for c in node.named_children if c.type != "comment"]))
-        elif node is not None and node.type != "spread_element":
+            if depth < 8:
+                flat.extend(_flatten([c for c in node.named_children if c.type != "comment"], depth + 1))
+        elif node is not None and node.type == "spread_element":
+            inner = [c for c in node.named_children if c.type != "comment"]
+            target = unwrap(inner[0]) if inner else None
+            resolved = _local_array(target)
+            if resolved is not None and depth < 8:
+                flat.extend(_flatten([resolved], depth + 1))
+            elif target is not None:
+                flat.append(node)
+        elif node is not None:
             flat.append(arg)
     return flat
+
+
+def _local_array(node):
+    """The array literal a local `const x = [...]` holds, or None."""
+    if node is None or node.type != "identifier":
+        return None
+    name = text_of(node)
+    scope = node
+    while True:
+        scope = scope_of(scope)
+        if scope is None:
+            return None
+        for child in walk_local(scope if scope.type == "program" else body_of(scope)):
+            if child.type == "variable_declarator" and text_of(child.child_by_field_name("name")) == name:
+                value = unwrap(child.child_by_field_name("value"))
+                return value if value is not None and value.type == "array" else None
+        if scope.type == "program":
+            return None
+
+
+def _is_data_call(value) -> bool:
+    _, method = call_parts(value)
+    return method in ("stringify", "parse", "from", "entries", "assign", "keys", "values") \
+        or (callee(value) is not None and text_of(callee(value)) in ("FormData", "URLSearchParams"))
 
 
 def _covers(prefix: str, path: str) -> bool:
@@ -1132,7 +1197,6 @@ def _is_param(name: str, at) -> bool:
 
 
 def _relative_module(spec: str, view: FileView) -> str:
-    from prodcheck.facts.extractors.js_common import resolve_module
     return resolve_module(spec, view.path)
 
 

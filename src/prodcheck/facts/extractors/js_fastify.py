@@ -15,10 +15,14 @@ Facets of a route:
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path, PurePosixPath
+
 from prodcheck.facts.extractors.js_common import (
-    absent, arguments_of, auth_check, body_reads, body_validation, callee, collection_result,
-    ends_with_param, is_function, member_names, normalise_path, object_pairs, pagination_evidence,
-    present, request_names, required_spec, resolve_object, strings_of, unknown, unwrap, words,
+    absent, arguments_of, auth_check, body_reads, body_validation, call_parts, callee,
+    collection_result, ends_with_param, is_true, join_prefix, member_names, module_of,
+    normalise_path, object_pairs, pagination_evidence, present, request_names, required_spec,
+    resolve_object, string_of, strings_of, unknown, unwrap,
 )
 from prodcheck.facts.model import Mount, Route
 from prodcheck.model import Endpoint, Facet, FacetState
@@ -28,6 +32,7 @@ FRAMEWORK = "fastify"
 VERBS = ("get", "post", "put", "patch", "delete", "options", "head", "all", "search")
 AUTH_HOOKS = ("onRequest", "preHandler", "preValidation", "preParsing")
 RATE_PLUGINS = frozenset({"@fastify/rate-limit", "fastify-rate-limit"})
+AUTOLOAD_PLUGINS = frozenset({"@fastify/autoload", "fastify-autoload"})
 PAGE_KEYS = frozenset({"limit", "offset", "page", "per_page", "perpage", "pagesize", "page_size", "size",
                        "cursor", "skip", "take", "after", "before", "first", "last"})
 
@@ -119,6 +124,14 @@ def _register(scanner, ref, call, args) -> None:
     prefix = normalise_path(prefix_values[0]) if prefix_values else ""
     package = _package_of(plugin, view)
     if package:
+        if package in AUTOLOAD_PLUGINS:
+            directory = _autoload_dir(options.get("dir"), view)
+            inner = object_pairs(resolve_object(options.get("options"), view)) if "options" in options else {}
+            inner_prefix = strings_of(inner.get("prefix"), view.consts) if "prefix" in inner else None
+            if directory:
+                autoload_mounts(scanner, ref, call, directory, options,
+                                normalise_path(inner_prefix[0]) if inner_prefix else "")
+            return
         if package in RATE_PLUGINS:
             global_node = unwrap(options.get("global"))
             if global_node is None or global_node.type != "false":
@@ -128,6 +141,105 @@ def _register(scanner, ref, call, args) -> None:
     child = scanner.child_symbol(plugin)
     if child is not None and child[0] != ref.id:
         scanner.builder.mounts.append(Mount(ref.id, child[0], prefix, view.location(call)))
+
+
+def _autoload_dir(node, view) -> str:
+    """The directory (relative to the scan root) of `path.join(__dirname, 'routes')`."""
+    node = unwrap(node)
+    if node is None or node.type != "call_expression":
+        return ""
+    _, method = call_parts(node)
+    args = arguments_of(node)
+    if method not in ("join", "resolve") or not args:
+        return ""
+    first = text_of(args[0])
+    if first not in ("__dirname", "import.meta.dirname") and "dirname" not in first:
+        return ""
+    pieces = [string_of(a, view.consts) for a in args[1:]]
+    if not pieces or any(p is None for p in pieces):
+        return ""
+    base = PurePosixPath(view.path).parent
+    target = base.joinpath(*[p for p in pieces if p])
+    parts: list[str] = []
+    for part in target.parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def autoload_mounts(scanner, ref, call, directory: str, options: dict, prefix: str) -> None:
+    """`register(autoload, { dir })`: every plugin file under the directory is registered with its
+    sub-directory as prefix (`_id` directories are parameters). With `autoHooks`, an `autohooks`
+    file's hooks apply to the plugins of its directory (and below with `cascadeHooks`): those
+    plugins are mounted under it. The directory is listed from disk (bounded); nothing is run."""
+    view, builder = scanner.view, scanner.builder
+    root = scanner.scan_root
+    if root is None:
+        return
+    base = (root / directory)
+    try:
+        base = base.resolve()
+        if not base.is_dir() or not (base == root or root in base.parents):
+            return
+    except OSError:
+        return
+    files = _plugin_files(base)
+    auto_hooks = is_true(options.get("autoHooks"))
+    cascade = is_true(options.get("cascadeHooks"))
+    hooks = {rel.parent: rel for rel in files if rel.name.split(".")[0] == "autohooks"} if auto_hooks else {}
+    at = view.location(call)
+    used_hooks: set = set()
+    for rel in files:
+        if rel.name.split(".")[0] == "autohooks":
+            continue
+        child = f"{module_of(directory + '/' + rel.as_posix())}:default"
+        owner = _hooks_dir(rel.parent, hooks, cascade)
+        if owner is not None:
+            parent = f"{module_of(directory + '/' + hooks[owner].as_posix())}:default"
+            used_hooks.add(owner)
+            builder.mounts.append(Mount(parent, child, _dir_prefix(rel.parent.parts[len(owner.parts):]), at))
+        else:
+            builder.mounts.append(Mount(ref.id, child, join_prefix(prefix, _dir_prefix(rel.parent.parts)), at))
+    for owner in sorted(used_hooks, key=lambda d: d.as_posix()):
+        hook = f"{module_of(directory + '/' + hooks[owner].as_posix())}:default"
+        builder.mounts.append(Mount(ref.id, hook, join_prefix(prefix, _dir_prefix(owner.parts)), at))
+
+
+MAX_AUTOLOAD_FILES = 500
+PLUGIN_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+
+
+def _plugin_files(base) -> list[PurePosixPath]:
+    found: list[PurePosixPath] = []
+    for directory, dirs, names in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+        for name in sorted(names):
+            lowered = name.lower()
+            if not lowered.endswith(PLUGIN_SUFFIXES) or lowered.endswith(".d.ts") \
+                    or ".test." in lowered or ".spec." in lowered:
+                continue
+            found.append(PurePosixPath(Path(directory, name).relative_to(base).as_posix()))
+            if len(found) >= MAX_AUTOLOAD_FILES:
+                return found
+    return found
+
+
+def _hooks_dir(directory: PurePosixPath, hooks: dict, cascade: bool):
+    if directory in hooks:
+        return directory
+    if cascade:
+        for parent in directory.parents:
+            if parent in hooks:
+                return parent
+    return None
+
+
+def _dir_prefix(parts) -> str:
+    pieces = [("{" + p[1:] + "}" if p.startswith("_") else p) for p in parts if p not in ("", ".")]
+    return "/" + "/".join(pieces) if pieces else ""
 
 
 def _package_of(plugin, view) -> str:
@@ -242,10 +354,4 @@ def schema_keys(node, view, depth: int = 0) -> set[str]:
     return set()
 
 
-def looks_like_fastify_handler(func) -> bool:
-    from prodcheck.facts.extractors.js_common import params_of
-    params = params_of(func) if is_function(func) else []
-    return len(params) >= 2 and "reply" in words(params[1][0])
-
-
-__all__ = ["FRAMEWORK", "registration", "schema_keys"]
+__all__ = ["FRAMEWORK", "autoload_mounts", "registration", "schema_keys"]

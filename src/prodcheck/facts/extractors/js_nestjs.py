@@ -32,7 +32,7 @@ from prodcheck.facts.extractors.js_common import (
     string_of, strings_of, unknown, unwrap, words,
 )
 from prodcheck.facts.model import Mount, Route
-from prodcheck.model import Endpoint, Facet, FacetState
+from prodcheck.model import Endpoint, Facet
 from prodcheck.parsing.treesitter import text_of, walk
 
 FRAMEWORK = "nestjs"
@@ -51,10 +51,10 @@ PAGE_TYPE_WORDS = frozenset({"page", "pagination", "paginate", "paginated", "pag
 _ARRAY_RETURN = re.compile(r"(\[\]\s*>*\s*$)|(^(Promise<)?\s*(Array|ReadonlyArray)<)")
 
 
-def route_symbol(root: str, verb: str, path: str) -> str:
-    """One route of a Nest app, named by method and path (without the global prefix), so that
-    `consumer.apply(...).forRoutes({ path, method })` in a module can name it."""
-    return f"{root}:@route {verb} {normalise_path(path).strip('/')}"
+def route_symbol(controller: str, verb: str, path: str) -> str:
+    """One route of a controller, named by method and path (without the global prefix), so that
+    `consumer.apply(...).forRoutes({ path, method })` in its module can name it."""
+    return f"{controller}@{verb} {normalise_path(path).strip('/')}"
 
 
 def nest_root(path: str) -> str:
@@ -67,11 +67,15 @@ def extract(view: FileView, builder) -> None:
     if view.root is None:
         return
     nest = view.imports_any("@nestjs/common", "@nestjs/core")
+    if not nest:
+        return
     root = nest_root(view.path)
     public_markers = _public_markers(view)
     globals_prefix: str | None = None
     global_facets: list[tuple[str, Facet]] = []
-    for node in walk(view.root):
+    nodes = sorted([*view.classes, *(c for c in view.calls if c.type == "call_expression"), *view.objects],
+                   key=lambda n: n.start_byte)
+    for node in nodes:
         kind = node.type
         if kind in ("class_declaration", "abstract_class_declaration", "class") and nest:
             decorators = class_decorators(node)
@@ -165,9 +169,14 @@ def _middleware(view: FileView, builder, call, root: str) -> None:
             for symbol in module_controllers:
                 for child in (symbol, symbol + PUBLIC_SUFFIX):
                     builder.mounts.append(Mount("", child, "", at, weaker))
+        elif module_controllers:
+            for symbol in module_controllers:
+                for verb in methods:
+                    builder.mounts.append(Mount("", route_symbol(symbol, verb, path), "", at, tuple(facets)))
         else:
-            for verb in methods:
-                builder.mounts.append(Mount("", route_symbol(root, verb, path), "", at, tuple(facets)))
+            weaker = tuple((n, unknown(f"{f.mechanism} for {path}", f.evidence)) for n, f in facets)
+            for child in (f"{root}:{APP}", f"{root}:{PUBLIC_APP}"):
+                builder.mounts.append(Mount("", child, "", at, weaker))
 
 
 def _route_info(node, view) -> tuple[str | None, tuple[str, ...]]:
@@ -314,7 +323,7 @@ def _controller(view, builder, cls, decorators, controller, root, markers) -> No
                     for path in paths:
                         full = normalise_path(join_prefix(base, path))
                         facets = _facets(view, method, all_decorators, verb, full, public, location)
-                        symbol = route_symbol(root, verb, full)
+                        symbol = route_symbol(controller_id, verb, full)
                         parent = controller_id + (PUBLIC_SUFFIX if public else "")
                         if (parent, symbol) not in mounted:
                             mounted.add((parent, symbol))

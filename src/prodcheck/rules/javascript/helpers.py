@@ -20,16 +20,20 @@ from prodcheck.facts.stack import owner, service_of
 
 FRONTEND_PACKAGES = ("react", "react-dom", "vue", "svelte", "@angular/core", "preact", "solid-js",
                      "next/router", "next/navigation", "react-native", "@remix-run/react", "jquery")
-TOOLING_DIRS = frozenset({"scripts", "script", "bin", "tools", "tool", "cli", "seed", "seeds", "seeders",
+TOOLING_DIRS = frozenset({"scripts", "script", "bin", "tools", "tool", "cli", "commands", "command",
+                          "console", "seed", "seeds", "seeders",
                           "migrations", "migration", "examples", "example", "docs", "benchmarks",
                           "benchmark", "bench", "fixtures", "mocks", "__mocks__", "e2e", "cypress",
                           "playwright", "storybook", ".storybook", "public", "static", "client",
                           "frontend", "web", "www", "dist", "build", "coverage"})
 TOOLING_FILES = re.compile(
     r"(^|[./-])(config|conf|rc|setup|seed|seeder|cli|gulpfile|gruntfile|webpack|vite|rollup|jest|vitest|"
-    r"karma|babel|eslint|prettier|tailwind|postcss|knexfile|ormconfig|drizzle|playwright|cypress)"
+    r"karma|babel|eslint|prettier|tailwind|postcss|knexfile|ormconfig|drizzle|playwright|cypress|migrate|"
+    r"migration|seeds)"
     r"([./-]|$)", re.I)
 JS_LANGUAGES = frozenset({"javascript", "typescript"})
+FRONTEND_DIRS = frozenset({"frontend", "client", "web", "webapp", "ui", "public", "static", "www",
+                           "components", "pages", "views", "hooks", "store", "redux", "browser"})
 
 
 def view(ctx) -> FileView:
@@ -45,13 +49,19 @@ def is_frontend(ctx) -> bool:
     key = "js.frontend"
     if key not in ctx.data:
         found = view(ctx)
-        ctx.data[key] = ctx.path.lower().endswith((".jsx", ".tsx")) or any(
+        ctx.data[key] = _frontend_path(ctx.path) or any(
             p == f or p.startswith(f + "/") for p in found.packages for f in FRONTEND_PACKAGES)
     return ctx.data[key]
 
 
+def _frontend_path(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return pure.name.lower().endswith((".jsx", ".tsx", ".vue", ".svelte")) \
+        or any(part.lower() in FRONTEND_DIRS for part in pure.parts[:-1])
+
+
 def is_frontend_file(facts) -> bool:
-    if facts.path.lower().endswith((".jsx", ".tsx")):
+    if _frontend_path(facts.path):
         return True
     return any(i.module == f or i.module.startswith(f + "/") for i in facts.imports for f in FRONTEND_PACKAGES)
 

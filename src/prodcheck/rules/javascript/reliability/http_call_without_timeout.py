@@ -228,5 +228,6 @@ RULE = NodeRule(
     fix="Pass `timeout` in milliseconds (`{ timeout: 10_000 }`), create the client with "
         "`axios.create({ timeout: 10_000 })`, or give `fetch` a `signal: AbortSignal.timeout(10_000)`.",
     rows=("REL-01",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-400",),
-    example_path="app.ts", visits=("call_expression",), check=check,
+    example_path="app.ts", visits=("call_expression",), check=check, coverage="partial",
+    coverage_note="axios, got and fetch; http.request, superagent and undici are not checked",
 )

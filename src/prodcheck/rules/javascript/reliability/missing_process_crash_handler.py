@@ -4,7 +4,8 @@ Flags a Node.js service (an entry point that starts a server: `app.listen(...)`,
 `NestFactory.create(...)`, `http.createServer(...).listen(...)`) whose code registers neither
 `process.on('unhandledRejection', ...)` nor `process.on('uncaughtException', ...)` (nor
 `uncaughtExceptionMonitor`), and uses no library that installs them (`Sentry.init` from
-`@sentry/node`, `make-promises-safe`, `log-process-errors`). Reported at the service's entry point.
+`@sentry/node`, `close-with-grace`, `make-promises-safe`, `log-process-errors`). Reported at the
+service's entry point (a server start outside scripts and seeds when there is one).
 
 ## Why it matters
 A rejected promise nobody awaits or an exception thrown in a callback kills the process. Without a
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 from prodcheck.model import Area, Confidence, Severity
 from prodcheck.rules.base import ProjectRule
+from prodcheck.rules.javascript.helpers import is_tooling_path
 
 NODE_ENTRY_KINDS = frozenset({"listen", "app-object"})
 NOT_NODE = frozenset({"bun", "deno", "workers"})
@@ -54,16 +56,15 @@ JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 
 def check(project, ctx):
     for service in project.services:
-        entry = service.entrypoint
-        if entry is None or not entry.path.endswith(JS_SUFFIXES):
-            continue
         files = project.files_of(service)
-        kinds = [e for f in files for e in f.entrypoints
-                 if e.location.path == entry.path and e.location.line == entry.line]
-        if not kinds or all(e.kind not in NODE_ENTRY_KINDS or e.framework in NOT_NODE for e in kinds):
+        entries = [e for f in files if f.path.endswith(JS_SUFFIXES) and f.kind == "source" for e in f.entrypoints
+                   if e.kind in NODE_ENTRY_KINDS and e.framework not in NOT_NODE]
+        if not entries:
             continue
         if any(s.name == "js-crash-handler" for f in files for s in f.signals):
             continue
+        entry = min(entries, key=lambda e: (is_tooling_path(e.location.path), e.location.path,
+                                            e.location.line)).location
         yield ctx.finding(
             RULE, entry,
             f"service `{service.name}` registers no `process.on('unhandledRejection')` or "
@@ -82,4 +83,5 @@ RULE = ProjectRule(
                   "crash's log and graceful close rather than corrupting state, so HIGH rather than "
                   "the row's CRITICAL",
     example_path="server.ts", needs_languages=("javascript", "typescript"), check=check,
+    coverage="partial", coverage_note="process handlers only; floating promises are not checked",
 )

@@ -54,6 +54,7 @@ from prodcheck.rules.javascript.helpers import view
 CORS_PACKAGES = frozenset({"cors", "@fastify/cors", "fastify-cors", "@koa/cors", "@hono/cors"})
 CHECKING_CALLS = frozenset({"includes", "indexOf", "test", "match", "some", "has", "startsWith", "endsWith",
                             "find", "exec", "matches", "isAllowed", "every", "search"})
+COMPARISONS = frozenset({"===", "==", "!==", "!=", "&&", "||", "??"})
 MATCH_ALL = re.compile(r"^/(\.\*|\.\+|\^?\.\*\$?|\^\.\*\$|\.\*\$)/[gimsuy]*$")
 
 
@@ -128,9 +129,9 @@ def _reflects(func) -> str:
     for node in [body_of(func), *walk_local(body_of(func))]:
         if node is None:
             continue
-        if node.type in ("if_statement", "ternary_expression", "switch_statement", "binary_expression") \
-                and node.type != "binary_expression" or node.type == "binary_expression" \
-                and text_of(node.child_by_field_name("operator")) in ("===", "==", "!==", "!=", "&&", "||"):
+        if node.type in ("if_statement", "ternary_expression", "switch_statement"):
+            return ""
+        if node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) in COMPARISONS:
             return ""
         if node.type == "call_expression":
             receiver, method = call_parts(node)
@@ -151,11 +152,7 @@ def _manual(call, args, ctx):
     if header != "access-control-allow-origin":
         return
     value = unwrap(args[1])
-    names = member_names(value) if value is not None else []
-    reflected = (len(names) >= 3 and names[-2] == "headers" and names[-1] == "origin") \
-        or (value is not None and value.type == "call_expression"
-            and call_parts(value)[1] in ("get", "header")
-            and (string_value(arguments_of(value)[0]) or "").lower() == "origin" if arguments_of(value) else False)
+    reflected = _request_origin(value)
     star = value is not None and string_value(value) == "*"
     if not (reflected or star):
         return
@@ -168,12 +165,25 @@ def _manual(call, args, ctx):
         inner = arguments_of(node)
         if method in ("setHeader", "header", "set") and len(inner) >= 2 \
                 and (string_value(inner[0]) or "").lower() == "access-control-allow-credentials" \
-                and (string_value(inner[1]) == "true" or unwrap(inner[1]).type == "true"):
+                and (string_value(inner[1]) == "true" or is_true(inner[1])):
             what = "the request's own origin" if reflected else "origin `*`"
             yield ctx.finding(RULE, call, f"`Access-Control-Allow-Origin` echoes {what} while "
                                           f"`Access-Control-Allow-Credentials` is true",
                               confidence=Confidence.HIGH if reflected else Confidence.MEDIUM)
             return
+
+
+def _request_origin(value) -> bool:
+    """`req.headers.origin`, `req.headers['origin']`, `req.get('origin')`, `req.header('Origin')`."""
+    if value is None:
+        return False
+    names = member_names(value)
+    if value.type in ("member_expression", "subscript_expression"):
+        return len(names) >= 3 and names[-2] == "headers" and names[-1].lower() == "origin"
+    if value.type == "call_expression" and call_parts(value)[1] in ("get", "header"):
+        inner = arguments_of(value)
+        return bool(inner) and (string_value(inner[0]) or "").lower() == "origin"
+    return False
 
 
 RULE = NodeRule(

@@ -64,4 +64,5 @@ RULE = ProjectRule(
     rows=("SEC-33",), doc=__doc__, confidence=Confidence.MEDIUM,
     cwe=("CWE-693",), stride=(Stride.TAMPERING, Stride.INFORMATION_DISCLOSURE),
     example_path="app.ts", needs_languages=("javascript", "typescript"), check=check,
+    coverage="partial", coverage_note="helmet (or hand-set headers) present; the CSP and header values are not checked",
 )
