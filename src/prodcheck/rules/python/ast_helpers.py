@@ -14,6 +14,7 @@ resolver they use). Pure functions of (node, ctx); file-wide facts are memoised 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -24,9 +25,10 @@ from prodcheck.rules.python.helpers import bound_constructor, imports, parent_of
 
 __all__ = [
     "ancestors", "enclosing_handler", "env_lookup", "in_main_guard", "innermost_function",
-    "is_broad_handler", "is_cli_module", "is_dev_path", "is_truthy_default", "literal_bool",
-    "literal_number", "logging_method", "module_constant", "name_of_target", "settings_module",
-    "top_level_values", "under_dev_guard", "words_of",
+    "is_broad_handler", "is_cli_module", "is_dev_module", "is_dev_path", "is_migration_module",
+    "is_truthy_default", "linter_suppressed", "literal_bool", "literal_number", "logging_method",
+    "module_constant", "name_of_target", "settings_module", "top_level_values", "under_dev_guard",
+    "words_of",
 ]
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -39,15 +41,23 @@ DEV_WORDS = frozenset({
 })
 # Stems of shared settings files another file overrides (settings/base.py).
 BASE_SETTINGS_STEMS = frozenset({"base", "common", "default", "defaults", "shared", "global", "core",
-                                 "components", "__init__"})
+                                 "components", "base_settings", "common_settings"})
+SETTINGS_PACKAGES = frozenset({"settings", "config", "conf", "configs", "configuration"})
+# Settings files named for the environment they configure: production loads them.
+ENVIRONMENT_STEMS = frozenset({"production", "prod", "staging", "stage", "live", "deploy", "deployment",
+                               "release", "heroku", "docker", "k8s", "kubernetes", "aws", "gcp", "azure",
+                               "cloud", "server", "remote", "public", "preprod", "uat", "qa"})
 DJANGO_SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "MIDDLEWARE_CLASSES",
                                      "WSGI_APPLICATION", "ASGI_APPLICATION", "DATABASES", "AUTH_USER_MODEL"})
 CLI_DIRS = frozenset({"scripts", "script", "bin", "tools", "tool", "commands", "cli", "devtools", "ops",
-                      "notebooks", "benchmarks", "benchmark", "bench", "examples", "example", "docs"})
+                      "notebooks", "benchmarks", "benchmark", "bench", "examples", "example", "docs", "docker",
+                      "deploy", "deployment", "hack"})
 CLI_FILES = frozenset({"manage.py", "setup.py", "__main__.py", "cli.py", "noxfile.py", "fabfile.py",
                        "tasks.py", "wsgi.py", "asgi.py", "conftest.py", "gunicorn.conf.py",
                        "gunicorn_config.py", "commands.py", "console.py", "main_cli.py"})
 CLI_IMPORTS = ("argparse", "optparse", "click", "typer", "fire", "docopt", "cyclopts", "asyncclick")
+WEB_FRAMEWORKS = frozenset({"flask", "fastapi", "django", "starlette", "aiohttp", "sanic", "quart", "tornado",
+                            "falcon", "bottle", "litestar", "pyramid", "rest_framework", "connexion", "apiflask"})
 TRUE_TEXT = frozenset({"1", "true", "yes", "on", "t", "y"})
 ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
 # django-environ, environs, python-decouple, pydantic-less config readers: `env.bool("DEBUG", default=True)`.
@@ -74,11 +84,21 @@ def is_dev_path(path: str) -> bool:
     return bool(words & DEV_WORDS)
 
 
+def is_dev_module(ctx) -> bool:
+    """`is_dev_path` of the file being walked, memoised."""
+    key = "python.dev_module"
+    found = ctx.data.get(key)
+    if found is None:
+        found = ctx.data[key] = is_dev_path(ctx.path)
+    return found
+
+
 def settings_module(ctx) -> str:
     """"django" or "settings" when this file is a settings module that production may load
     (`settings.py`, `settings/production.py`, a module defining `INSTALLED_APPS`), "base" for a
-    shared settings file others override (`settings/base.py`), "" otherwise (including dev and test
-    settings)."""
+    shared settings file that environment files override (`settings/base.py`, `config/django/base.py`)
+    or a settings component they import (`config/settings/cors.py`), "" otherwise (including
+    development and test settings)."""
     key = "python.settings_module"
     found = ctx.data.get(key)
     if found is None:
@@ -88,22 +108,23 @@ def settings_module(ctx) -> str:
 
 
 def _settings_kind(ctx) -> str:
-    path = ctx.path
-    if is_dev_path(path):
+    if is_dev_module(ctx):
         return ""
-    pure = PurePosixPath(path)
+    pure = PurePosixPath(ctx.path)
     stem = pure.stem.lower()
-    dirs = [p.lower() for p in pure.parts[:-1]]
-    names = set(top_level_values(ctx))
-    django = bool(names & DJANGO_SETTINGS_MARKERS)
-    in_package = bool(dirs) and dirs[-1] in ("settings", "config", "conf", "configs")
-    named = "settings" in name_tokens(stem) or stem in ("config", "conf", "configuration") or \
-        bool(dirs) and dirs[-1] == "settings"
-    if not (named or django or in_package and _star_imports_settings(ctx)):
+    package = pure.parts[-2].lower() if len(pure.parts) > 1 else ""
+    django = bool(set(top_level_values(ctx)) & DJANGO_SETTINGS_MARKERS)
+    stem_named = "settings" in name_tokens(stem) or stem in ("config", "conf", "configuration")
+    in_package = package in SETTINGS_PACKAGES
+    star = _star_imports_settings(ctx)
+    environment = stem in ENVIRONMENT_STEMS
+    if not (stem_named or django or package == "settings" or in_package and (star or environment)):
         return ""
-    if (in_package or dirs[-1:] == ["settings"]) and stem in BASE_SETTINGS_STEMS:
+    if stem in BASE_SETTINGS_STEMS:
         return "base"
-    return "django" if django or "settings" in name_tokens(stem) or dirs[-1:] == ["settings"] else "settings"
+    if in_package and not (stem_named or django or star or environment):
+        return "base"              # a component (settings/cors.py) that the base settings import
+    return "django" if django or "settings" in name_tokens(stem) or package == "settings" else "settings"
 
 
 def _star_imports_settings(ctx) -> bool:
@@ -113,19 +134,37 @@ def _star_imports_settings(ctx) -> bool:
 
 
 def is_cli_module(ctx) -> bool:
-    """Scripts, management commands, CLIs and entry points: printing is their output."""
+    """Scripts, management commands, CLIs, migrations and entry points: printing is their output.
+    A module with an `if __name__ == "__main__":` block counts as a script unless it imports a web
+    framework (`app.py` often ends with `app.run()` under that guard)."""
     key = "python.cli_module"
     found = ctx.data.get(key)
     if found is None:
         pure = PurePosixPath(ctx.path)
         dirs = {p.lower() for p in pure.parts[:-1]}
+        imported = {name.split(".")[0] for name in imports(ctx).values()}
         found = (pure.name.lower() in CLI_FILES or bool(dirs & CLI_DIRS) or "management" in dirs
                  or pure.stem.lower().startswith(("run_", "script_", "cli_", "manage_"))
-                 or is_dev_path(ctx.path)
-                 or any(name.split(".")[0] in CLI_IMPORTS for name in imports(ctx).values())
-                 or _reads_argv(ctx))
+                 or is_dev_module(ctx) or is_migration_module(ctx)
+                 or bool(imported & set(CLI_IMPORTS))
+                 or _reads_argv(ctx)
+                 or _has_main_guard(ctx) and not imported & WEB_FRAMEWORKS)
         ctx.data[key] = found
     return found
+
+
+def is_migration_module(ctx) -> bool:
+    """A Django or Alembic migration, or Alembic's `env.py`."""
+    if ctx.file.kind == "migration":
+        return True
+    names = top_level_values(ctx)
+    if "revision" in names and "down_revision" in names:
+        return True
+    return any(target.startswith(("alembic.context", "alembic.op")) for target in imports(ctx).values())
+
+
+def _has_main_guard(ctx) -> bool:
+    return any(isinstance(s, ast.If) and _is_main_test(s.test) for s in getattr(ctx.file.tree, "body", []))
 
 
 def _reads_argv(ctx) -> bool:
@@ -253,6 +292,24 @@ def _guard_mood(test: ast.AST) -> str:
     if mood and negated:
         mood = "prod" if mood == "dev" else "dev"
     return mood
+
+
+def linter_suppressed(ctx, node: ast.AST, codes: tuple[str, ...]) -> bool:
+    """A Ruff/flake8 `noqa` comment (bare, or naming one of `codes`, e.g. T201) on the node's
+    lines: the finding was already reviewed under the equivalent linter rule."""
+    first = getattr(node, "lineno", 0)
+    last = getattr(node, "end_lineno", None) or first
+    for number in range(first, last + 1):
+        match = _NOQA.search(ctx.file.line(number))
+        if match is None:
+            continue
+        listed = match.group(1)
+        if not listed or any(code in listed.upper() for code in codes):
+            return True
+    return False
+
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*([A-Za-z0-9, ]+))?", re.I)
 
 
 # ---------------------------------------------------------------- reading values

@@ -37,9 +37,12 @@ the real logs.
 
 ## Known limitations
 Modules count as scripts by path (`scripts/`, `bin/`, `tools/`, `management/commands/`, `manage.py`,
-`__main__.py`, `cli.py`, examples, docs) or by importing a CLI library (`argparse`, `click`,
-`typer`, `fire`, `docopt`) or reading `sys.argv`; code under `if __name__ == "__main__":` is skipped.
-A library that is not a service is judged like service code.
+`__main__.py`, `cli.py`, examples, docs), by importing a CLI library (`argparse`, `click`,
+`typer`, `fire`, `docopt`), by reading `sys.argv`, or by having an `if __name__ == "__main__":`
+block without importing a web framework. Also skipped: Django and Alembic migrations, code under
+`if __name__ == "__main__":`, and a `print` whose line carries a Ruff `noqa` for T201 (the
+equivalent rule, so it was already reviewed). A library that is not a service is judged like
+service code.
 """
 from __future__ import annotations
 
@@ -48,10 +51,13 @@ import ast
 from prodcheck.facts.extractors.python_common import keyword
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.python.ast_helpers import in_main_guard, is_cli_module, top_level_values
+from prodcheck.rules.python.ast_helpers import (
+    in_main_guard, is_cli_module, linter_suppressed, top_level_values,
+)
 from prodcheck.rules.python.helpers import parent_of, qualified, replace_span_diff
 
 STANDARD_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
+LINT_CODES = ("T201", "T203", "T001", "T002")
 
 
 def check(call: ast.Call, ctx):
@@ -62,7 +68,7 @@ def check(call: ast.Call, ctx):
     stream = keyword(call, "file")
     if stream is not None and qualified(ctx, stream) not in STANDARD_STREAMS:
         return
-    if in_main_guard(ctx, call):
+    if in_main_guard(ctx, call) or linter_suppressed(ctx, call, LINT_CODES):
         return
     yield ctx.finding(RULE, call, "`print()` in service code bypasses logging (no level, context or routing)",
                       diff=_diff(call, ctx))

@@ -93,5 +93,7 @@ RULE = NodeRule(
     fix="List the host names the site answers to (`ALLOWED_HOSTS = [\"shop.example.com\"]`, or read them "
         "from a required environment variable without a `*` default).",
     rows=("OPS-02",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-644",),
+    coverage="partial",
+    coverage_note="covers ALLOWED_HOSTS only; profiler, admin and docs exposure are other checks",
     example_path="mysite/settings.py", visits=(ast.Assign, ast.AugAssign, ast.AnnAssign), check=check,
 )

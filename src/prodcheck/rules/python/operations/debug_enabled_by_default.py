@@ -28,7 +28,8 @@ unless explicitly enabled.
 
 ## Known limitations
 Variables whose name says the opposite (`DISABLE_DEBUG`, `NO_DEBUG`) are not reported, nor are
-development and test settings or scripts. A comparison that inverts the default
+development and test settings or scripts, nor shared base settings that environment files override
+(`settings/base.py`). A comparison that inverts the default
 (`os.getenv("DEBUG", "1") == "0"`) is not followed. Defaults set in `.env` files, Dockerfiles and
 manifests are not checked here.
 """
@@ -39,14 +40,19 @@ import ast
 from prodcheck.facts.extractors.python_common import const_str
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.python.ast_helpers import env_lookup, is_dev_path, is_truthy_default, words_of
+from prodcheck.rules.python.ast_helpers import (
+    env_lookup, is_dev_module, is_truthy_default, settings_module, words_of,
+)
 from prodcheck.rules.python.helpers import parent_of, replace_span_diff
 
 NEGATING_WORDS = frozenset({"disable", "disabled", "no", "not", "skip", "off", "without", "suppress"})
 
 
 def check(call: ast.Call, ctx):
-    if not call.args or is_dev_path(ctx.path):
+    first = call.args[0] if call.args else None
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str) and "debug" in first.value.lower()):
+        return
+    if is_dev_module(ctx) or settings_module(ctx) == "base":
         return
     found = env_lookup(ctx, call)
     if found is None:
@@ -99,5 +105,7 @@ RULE = NodeRule(
     fix="Make the default off (`os.getenv(\"DEBUG\", \"0\")`, `env.bool(\"DEBUG\", default=False)`) and enable "
         "debug explicitly in development.",
     rows=("OPS-02",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-1188",),
+    coverage="partial",
+    coverage_note="covers debug defaults only; profiler, admin and docs exposure are other checks",
     example_path="config/settings.py", visits=(ast.Call,), check=check,
 )

@@ -50,6 +50,7 @@ synchronous helper that the coroutine calls, or cursors of connections created e
 from __future__ import annotations
 
 import ast
+from types import MappingProxyType
 
 from prodcheck.facts.extractors.python_common import dotted
 from prodcheck.model import Area, Confidence
@@ -59,7 +60,7 @@ from prodcheck.rules.python.helpers import bound_constructor, imports, parent_of
 
 HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 REQUESTS_SESSIONS = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
-BLOCKING = {
+BLOCKING = MappingProxyType({
     "time.sleep": "use `await asyncio.sleep()`",
     "urllib.request.urlopen": "use an async HTTP client (httpx.AsyncClient, aiohttp)",
     "urllib2.urlopen": "use an async HTTP client (httpx.AsyncClient, aiohttp)",
@@ -77,7 +78,7 @@ BLOCKING = {
     "sqlite3.connect": "use `aiosqlite` or run it with `asyncio.to_thread()`",
     "smtplib.SMTP": "use `aiosmtplib` or run it with `asyncio.to_thread()`",
     "smtplib.SMTP_SSL": "use `aiosmtplib` or run it with `asyncio.to_thread()`",
-}
+})
 HTTP_ADVICE = "use an async HTTP client (httpx.AsyncClient, aiohttp)"
 LAST_NAMES = frozenset({*HTTP_VERBS, *(name.rsplit(".", 1)[1] for name in BLOCKING)})
 
@@ -127,5 +128,8 @@ RULE = NodeRule(
         "`asyncio.create_subprocess_exec()`, an async database driver) or move the call off the loop with "
         "`await asyncio.to_thread(...)`.",
     rows=("PERF-01",), doc=__doc__, confidence=Confidence.HIGH, example_path="app.py",
+    coverage="partial",
+    coverage_note="file I/O with open(), CPU-heavy work and blocking helpers called from coroutines are "
+                  "not checked",
     visits=(ast.Call,), check=check,
 )

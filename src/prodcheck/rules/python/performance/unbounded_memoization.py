@@ -1,8 +1,8 @@
 """
 ## What it does
 Flags unbounded memoization of instance methods: `@functools.cache`, `@functools.lru_cache(maxsize=None)`
-(also `@lru_cache(None)`) on a method that takes `self` (not a `staticmethod` or `classmethod`), in
-a class (the pattern of Ruff's B019).
+(also `@lru_cache(None)`) on a method that takes `self` (not a `staticmethod` or `classmethod`, nor
+a function whose first parameter is `cls`), in a class (the pattern of Ruff's B019).
 
 ## Why it matters
 The cache lives on the function, shared by every instance, and its keys include `self`: every
@@ -51,14 +51,16 @@ from prodcheck.rules.python.helpers import parent_of, qualified
 
 CACHE = frozenset({"functools.cache"})
 LRU_CACHE = frozenset({"functools.lru_cache"})
+CLASS_PARAMETERS = frozenset({"cls", "mcs", "metacls", "klass"})
 NOT_INSTANCE = frozenset({"staticmethod", "classmethod", "builtins.staticmethod", "builtins.classmethod"})
 
 
 def check(function: ast.AST, ctx):
-    if not isinstance(parent_of(ctx, function), ast.ClassDef):
+    if not function.decorator_list or not isinstance(parent_of(ctx, function), ast.ClassDef):
         return
     args = function.args
-    if not (args.posonlyargs or args.args) or any(
+    positional = [*args.posonlyargs, *args.args]
+    if not positional or positional[0].arg in CLASS_PARAMETERS or any(
             qualified(ctx, d) in NOT_INSTANCE for d in function.decorator_list):
         return
     for decorator in function.decorator_list:
@@ -87,5 +89,7 @@ RULE = NodeRule(
     fix="Cache per instance (a dict attribute, `functools.cached_property`) or move the cached function to "
         "module level with arguments that do not include `self`, and bound its size.",
     rows=("PERF-04",), doc=__doc__, confidence=Confidence.MEDIUM, example_path="app.py",
+    coverage="partial",
+    coverage_note="only unbounded caches on methods; module-level caches, listeners and unclosed handles are not checked",
     visits=(ast.FunctionDef, ast.AsyncFunctionDef), check=check,
 )

@@ -202,5 +202,7 @@ RULE = NodeRule(
         "`stop=stop_after_attempt(5), wait=wait_random_exponential(max=30)`; urllib3 `Retry(total=5, "
         "backoff_factor=0.5)`).",
     rows=("REL-04",), doc=__doc__, confidence=Confidence.HIGH, example_path="app.py",
+    coverage="partial",
+    coverage_note="jitter, bounded `for` retry loops and idempotency of retried operations are not checked",
     visits=(ast.FunctionDef, ast.AsyncFunctionDef, ast.While, ast.Call), check=check,
 )

@@ -33,7 +33,8 @@ wrong, and there is nothing in the logs to start the investigation from.
 Narrow handlers (`except KeyError: pass`) are deliberate and not reported. Also left alone, as
 conscious decisions: a handler with a comment in its body explaining it (not a TODO/FIXME) or a
 linter suppression on its `except` line (`noqa: BLE001`, `pylint: disable`), best-effort cleanup
-(inside `finally:`, `__del__`, `__exit__`, `close()`, `cleanup()`, `shutdown()` and similar),
+(a `try` that only calls `close()`, `unlink()`, `rollback()` and the like; handlers inside
+`finally:`, `__del__`, `__exit__`, `close()`, `cleanup()`, `shutdown()` and similar),
 optional imports, and `return None` after a single computation under `except Exception:`
 (`try: return UUID(v)`, `try: data = signer.loads(token)`) or in functions named `safe_*`, `try_*`, `maybe_*` or
 `*_or_none`.
@@ -51,6 +52,9 @@ from prodcheck.rules.python.helpers import parent_of, qualified
 CLEANUP_FUNCTION_WORDS = frozenset({"close", "aclose", "cleanup", "teardown", "shutdown", "dispose", "stop",
                                     "terminate", "release", "del", "exit", "aexit", "finalize", "disconnect",
                                     "atexit"})
+CLEANUP_CALLS = frozenset({"close", "aclose", "shutdown", "cancel", "kill", "terminate", "unlink", "remove",
+                           "rmtree", "release", "disconnect", "stop", "flush", "cleanup", "rollback", "dispose",
+                           "remove_file", "rmdir", "join", "wait_closed", "detach", "unsubscribe"})
 OPTIONAL_FUNCTION_PREFIXES = ("safe", "try", "maybe", "optional")
 SUPPRESS = frozenset({"contextlib.suppress"})
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
@@ -72,7 +76,9 @@ def _handler(handler: ast.ExceptHandler, ctx):
     if not kind or _explained(handler.lineno, handler.end_lineno or handler.lineno, ctx):
         return
     function = _function(handler, ctx)
-    if _cleanup(handler, function, ctx) or _optional_import(handler, ctx):
+    parent = parent_of(ctx, handler)
+    if _cleanup(handler, function, ctx) or _optional_import(handler, ctx) \
+            or isinstance(parent, ast.Try) and _only_cleanup_calls(parent.body, ctx):
         return
     if kind == "return" and (function is not None and _optional_result(function.name)
                              or _value_or_none(handler, ctx)):
@@ -138,6 +144,22 @@ def _cleanup(handler: ast.ExceptHandler, function, ctx) -> bool:
     return False
 
 
+def _only_cleanup_calls(body: list[ast.stmt], ctx) -> bool:
+    """`try: conn.close()` / `with suppress(Exception): os.unlink(tmp)`: best-effort cleanup."""
+    if not body:
+        return False
+    for stmt in body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Await):
+            call = call.value
+        if not isinstance(call, ast.Call):
+            return False
+        name = qualified(ctx, call.func) or ""
+        if name.rsplit(".", 1)[-1].removesuffix("()") not in CLEANUP_CALLS:
+            return False
+    return True
+
+
 def _optional_import(handler: ast.ExceptHandler, ctx) -> bool:
     parent = parent_of(ctx, handler)
     return isinstance(parent, ast.Try) and bool(parent.body) and all(
@@ -167,7 +189,8 @@ def _suppress(node: ast.With | ast.AsyncWith, ctx):
         broad = [a for a in call.args if qualified(ctx, a) in BROAD]
         if not broad or _explained(node.lineno, node.lineno, ctx) or _cleanup(node, _function(node, ctx), ctx):
             continue
-        if node.body and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in node.body):
+        if node.body and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in node.body) \
+                or _only_cleanup_calls(node.body, ctx):
             continue
         yield ctx.finding(RULE, call, f"`suppress({ast.unparse(broad[0])})` swallows every error in the block",
                           confidence=Confidence.MEDIUM)

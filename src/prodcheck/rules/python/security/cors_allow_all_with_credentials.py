@@ -53,7 +53,7 @@ from prodcheck.facts.extractors.python_common import const_str, const_str_list, 
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import (
-    is_dev_path, literal_bool, module_constant, settings_module, top_level_values, under_dev_guard,
+    is_dev_module, literal_bool, module_constant, settings_module, top_level_values, under_dev_guard,
 )
 from prodcheck.rules.python.helpers import parent_of, qualified
 
@@ -68,7 +68,7 @@ ALLOW_ALL_SETTINGS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 
 
 def check(node: ast.AST, ctx):
-    if is_dev_path(ctx.path):
+    if is_dev_module(ctx):
         return
     if isinstance(node, ast.Assign):
         yield from _django(node, ctx)
@@ -133,7 +133,8 @@ def _is_wildcard(node: ast.AST | None) -> bool:
 
 
 def _django(node: ast.Assign, ctx):
-    names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+    names = [t.id for t in node.targets if isinstance(t, ast.Name)
+             and (t.id in ALLOW_ALL_SETTINGS or t.id == "CORS_ALLOWED_ORIGIN_REGEXES")]
     if not names or not isinstance(parent_of(ctx, node), ast.Module) \
             or settings_module(ctx) not in ("django", "settings"):
         return
@@ -161,5 +162,7 @@ RULE = NodeRule(
         "`CORS(app, origins=[...], supports_credentials=True)`) or drop credentials for a public API.",
     rows=("SEC-30",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-942",),
     stride=(Stride.INFORMATION_DISCLOSURE, Stride.SPOOFING), example_path="app.py",
+    coverage="partial",
+    coverage_note="hand-written reflected-origin middleware and origins from the environment are not checked",
     visits=(ast.Call, ast.Assign), check=check,
 )

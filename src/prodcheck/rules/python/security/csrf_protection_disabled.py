@@ -42,12 +42,13 @@ payment details with the user's own session.
         return JsonResponse({"ok": True})
 
 ## Known limitations
-Exempt views that do not use cookie sessions are left alone: views that never touch the session
-user (public endpoints, API views authenticated by a key), webhook and callback handlers (by name,
-or because they check a signature or HMAC) and views that read an `Authorization` header. A login
-enforced by middleware only, with the view not reading `request.user`, is missed. Views wrapped in `csrf_exempt(...)` inside `urls.py`, DRF views (DRF
-applies its own check for session authentication) and middleware lists built from other lists are
-not checked. Settings for tests and development are skipped.
+Exempt views that do not use cookie sessions are left alone: views that never touch the session user
+(public endpoints, API views authenticated by a key), webhook and callback handlers (by name, or
+because they check a signature or HMAC) and views that read an `Authorization` header. A login
+enforced by middleware only, with the view not reading `request.user`, is missed. Views wrapped in
+`csrf_exempt(...)` inside `urls.py`, DRF views (DRF applies its own check for session
+authentication) and middleware lists built from other lists are not checked. Settings for tests and
+development are skipped.
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ from prodcheck.facts.extractors.python_common import const_str, const_str_list, 
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import (
-    is_dev_path, literal_bool, settings_module, under_dev_guard, words_of,
+    is_dev_module, literal_bool, settings_module, under_dev_guard, words_of,
 )
 from prodcheck.rules.python.helpers import bound_constructor, parent_of, qualified
 
@@ -82,6 +83,7 @@ NO_COOKIE_GUARD_WORDS = frozenset({"token", "key", "api", "basic", "signature", 
 FLASK_SESSION_NAMES = frozenset({"flask_login.current_user", "flask.session", "flask_login.utils.current_user"})
 SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
+SETTING_NAMES = frozenset({"MIDDLEWARE", "MIDDLEWARE_CLASSES", "WTF_CSRF_ENABLED"})
 PROD_CLASS_WORDS = frozenset({"prod", "production", "live", "staging", "release"})
 
 
@@ -98,17 +100,21 @@ def check(node: ast.AST, ctx):
 
 def _exempt_view(node: ast.AST, ctx):
     decorator = next((d for d in node.decorator_list if _is_exempt(d, ctx)), None)
-    if decorator is None or is_dev_path(ctx.path):
+    if decorator is None or is_dev_module(ctx):
         return
     if any(qualified(ctx, d.func if isinstance(d, ast.Call) else d) in DRF_MARKERS for d in node.decorator_list):
         return
     if isinstance(node, ast.ClassDef) and any(qualified(ctx, b).startswith("rest_framework.") for b in node.bases):
         return
-    unsafe = _handles_unsafe_method(node, ctx)
-    if not unsafe or not _uses_session(node, ctx) or _without_cookies(node, ctx):
+    view = node
+    parent = parent_of(ctx, node)
+    if getattr(node, "name", "") == "dispatch" and isinstance(parent, ast.ClassDef):
+        view = parent                   # `@method_decorator(csrf_exempt)` on `dispatch`: the whole class
+    unsafe = _handles_unsafe_method(view, ctx)
+    if not unsafe or not _uses_session(view, ctx) or _without_cookies(view, ctx):
         return
-    kind = "class view" if isinstance(node, ast.ClassDef) else "view"
-    yield ctx.finding(RULE, decorator, f"CSRF protection is switched off for the {kind} `{node.name}`, which "
+    kind = "class view" if isinstance(view, ast.ClassDef) else "view"
+    yield ctx.finding(RULE, decorator, f"CSRF protection is switched off for the {kind} `{view.name}`, which "
                                        f"{unsafe}", confidence=Confidence.MEDIUM,
                       fix="Remove the exemption and send the CSRF token with the request (`{% csrf_token %}`, "
                           "the `X-CSRFToken` header); exempt only endpoints authenticated by a signature or "
@@ -221,6 +227,8 @@ def _without_cookies(node: ast.AST, ctx) -> bool:
 # ---------------------------------------------------------------- settings
 
 def _assignment(node: ast.Assign, ctx):
+    if not any(_setting_name(t) in SETTING_NAMES for t in node.targets):
+        return
     parent = parent_of(ctx, node)
     for target in node.targets:
         if isinstance(target, ast.Name) and target.id in ("MIDDLEWARE", "MIDDLEWARE_CLASSES") \
@@ -237,9 +245,17 @@ def _assignment(node: ast.Assign, ctx):
                 return
         if isinstance(target, ast.Subscript) and const_str(target.slice) == "WTF_CSRF_ENABLED" \
                 and isinstance(target.value, ast.Attribute) and target.value.attr == "config" \
-                and not is_dev_path(ctx.path) and not under_dev_guard(ctx, node):
+                and not is_dev_module(ctx) and not under_dev_guard(ctx, node):
             yield ctx.finding(RULE, node, "`WTF_CSRF_ENABLED = False` turns off Flask-WTF's CSRF check")
             return
+
+
+def _setting_name(target: ast.AST) -> str:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Subscript):
+        return const_str(target.slice) or ""
+    return ""
 
 
 def _middleware(node: ast.Assign, ctx):
@@ -266,7 +282,7 @@ def _config_update(call: ast.Call, ctx):
         return
     for kw in call.keywords:
         if kw.arg == "WTF_CSRF_ENABLED" and literal_bool(kw.value) is False \
-                and not is_dev_path(ctx.path) and not under_dev_guard(ctx, call):
+                and not is_dev_module(ctx) and not under_dev_guard(ctx, call):
             yield ctx.finding(RULE, kw.value, "`WTF_CSRF_ENABLED=False` turns off Flask-WTF's CSRF check")
 
 
@@ -277,5 +293,7 @@ RULE = NodeRule(
         "state-changing requests.",
     rows=("SEC-29",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-352",),
     stride=(Stride.TAMPERING, Stride.SPOOFING), example_path="views.py",
+    coverage="partial",
+    coverage_note="views exempted in urls.py and Flask apps without CSRFProtect are not checked",
     visits=(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.Call), check=check,
 )

@@ -43,7 +43,7 @@ from prodcheck.facts.extractors.python_common import const_str, dotted, keyword
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import (
-    in_main_guard, is_dev_path, literal_bool, settings_module, under_dev_guard, words_of,
+    in_main_guard, is_dev_module, literal_bool, settings_module, under_dev_guard, words_of,
 )
 from prodcheck.rules.python.helpers import bound_constructor, imports, parent_of, qualified, replace_span_diff
 
@@ -58,7 +58,7 @@ CONFIG_METHODS = frozenset({"update", "from_mapping"})
 
 
 def check(node: ast.AST, ctx):
-    if is_dev_path(ctx.path):
+    if is_dev_module(ctx):
         return
     found = _call(node, ctx) if isinstance(node, ast.Call) else _assignment(node, ctx)
     if found is None or under_dev_guard(ctx, node):
@@ -126,5 +126,7 @@ RULE = NodeRule(
         "(`DEBUG = os.getenv(\"DJANGO_DEBUG\") == \"1\"`, `FastAPI(debug=settings.debug)`).",
     rows=("SEC-34", "OPS-02"), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-489",),
     stride=(Stride.INFORMATION_DISCLOSURE, Stride.ELEVATION_OF_PRIVILEGE), example_path="app.py",
+    coverage="partial",
+    coverage_note="error details returned to clients (tracebacks, exception text) are not checked",
     visits=(ast.Call, ast.Assign), check=check,
 )

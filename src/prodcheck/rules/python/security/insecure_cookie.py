@@ -1,10 +1,10 @@
 """
 ## What it does
 Flags session and authentication cookies that can leak:
-- `response.set_cookie(...)` (Django, Flask/Werkzeug, Starlette/FastAPI share the signature) for a
-  cookie named like a session or credential (`session`, `sessionid`, `sid`, `token`,
-  `access_token`, `refresh_token`, `jwt`, `auth`, `remember_token`, `api_key`) without
-  `secure=True` or without `httponly=True`;
+- `response.set_cookie(...)` (Django, Flask/Werkzeug, Starlette/FastAPI share the signature) and
+  Django's `set_signed_cookie(...)` for a cookie named like a session or credential (`session`,
+  `sessionid`, `sid`, `token`, `access_token`, `refresh_token`, `jwt`, `auth`, `remember_token`,
+  `api_key`) without `secure=True` or without `httponly=True`;
 - Django settings `SESSION_COOKIE_SECURE = False`, `CSRF_COOKIE_SECURE = False`,
   `SESSION_COOKIE_HTTPONLY = False` in a settings module production loads;
 - Flask `app.config["SESSION_COOKIE_SECURE"] = False` / `SESSION_COOKIE_HTTPONLY` /
@@ -49,12 +49,13 @@ development-only branches are skipped.
 from __future__ import annotations
 
 import ast
+from types import MappingProxyType
 
 from prodcheck.facts.extractors.python_common import const_str, dotted, keyword, may_pass_keyword
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import (
-    is_dev_path, literal_bool, settings_module, under_dev_guard, words_of,
+    is_dev_module, literal_bool, settings_module, under_dev_guard, words_of,
 )
 from prodcheck.rules.python.helpers import insert_keyword_diff, parent_of, replace_span_diff
 
@@ -65,15 +66,15 @@ CSRF_WORDS = frozenset({"csrf", "xsrf", "csrftoken"})
 NOT_AUTH_WORDS = frozenset({"theme", "lang", "language", "locale", "consent", "banner", "tz", "timezone",
                             "seen", "tour", "cart", "preference", "preferences", "prefs", "flash", "message",
                             "redirect", "next", "utm", "tracking", "analytics", "ga", "count", "expires"})
-DJANGO_FLAGS = {"SESSION_COOKIE_SECURE": "Secure", "CSRF_COOKIE_SECURE": "Secure",
-                "SESSION_COOKIE_HTTPONLY": "HttpOnly"}
-FLASK_FLAGS = {"SESSION_COOKIE_SECURE": "Secure", "SESSION_COOKIE_HTTPONLY": "HttpOnly",
-               "REMEMBER_COOKIE_SECURE": "Secure", "REMEMBER_COOKIE_HTTPONLY": "HttpOnly"}
+DJANGO_FLAGS = MappingProxyType({"SESSION_COOKIE_SECURE": "Secure", "CSRF_COOKIE_SECURE": "Secure",
+                "SESSION_COOKIE_HTTPONLY": "HttpOnly"})
+FLASK_FLAGS = MappingProxyType({"SESSION_COOKIE_SECURE": "Secure", "SESSION_COOKIE_HTTPONLY": "HttpOnly",
+               "REMEMBER_COOKIE_SECURE": "Secure", "REMEMBER_COOKIE_HTTPONLY": "HttpOnly"})
 SECURE_POSITION, HTTPONLY_POSITION = 6, 7
 
 
 def check(node: ast.AST, ctx):
-    if is_dev_path(ctx.path):
+    if is_dev_module(ctx):
         return
     if isinstance(node, ast.Assign):
         yield from _settings(node, ctx)
@@ -81,7 +82,7 @@ def check(node: ast.AST, ctx):
     func = node.func
     if not isinstance(func, ast.Attribute):
         return
-    if func.attr == "set_cookie":
+    if func.attr in ("set_cookie", "set_signed_cookie"):
         yield from _set_cookie(node, ctx)
     elif func.attr == "update" and isinstance(func.value, ast.Attribute) and func.value.attr == "config":
         for kw in node.keywords:
@@ -95,16 +96,20 @@ def _set_cookie(call: ast.Call, ctx):
     name = _cookie_name(name_node)
     if not name:
         return
-    words = set(words_of(name))
+    ordered = words_of(name)
+    words = set(ordered)
+    if "apikey" in "".join(ordered):
+        words.add("apikey")
     csrf = bool(words & CSRF_WORDS)
     if not csrf and (not words & AUTH_COOKIE_WORDS or words & NOT_AUTH_WORDS):
         return
     if under_dev_guard(ctx, call):
         return
+    signed = call.func.attr == "set_signed_cookie"      # (key, value, salt, **kwargs): flags by keyword only
     missing = []
-    if _flag_off(call, "secure", SECURE_POSITION):
+    if _flag_off(call, "secure", None if signed else SECURE_POSITION):
         missing.append("secure")
-    if not csrf and _flag_off(call, "httponly", HTTPONLY_POSITION):
+    if not csrf and _flag_off(call, "httponly", None if signed else HTTPONLY_POSITION):
         missing.append("httponly")
     if not missing:
         return
@@ -125,7 +130,7 @@ def _cookie_name(node: ast.AST | None) -> str:
     return name.split(".")[-1] if name else ""
 
 
-def _flag_off(call: ast.Call, flag: str, position: int) -> bool:
+def _flag_off(call: ast.Call, flag: str, position: int | None) -> bool:
     value = keyword(call, flag)
     if value is not None:
         return literal_bool(value) is False
@@ -159,5 +164,6 @@ RULE = NodeRule(
         "`SESSION_COOKIE_SECURE = True`, `CSRF_COOKIE_SECURE = True`).",
     rows=("SEC-28",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-614", "CWE-1004"),
     stride=(Stride.INFORMATION_DISCLOSURE, Stride.SPOOFING), example_path="app.py",
+    coverage="partial", coverage_note="SameSite and Django's insecure defaults left unset are not checked",
     visits=(ast.Call, ast.Assign), check=check,
 )

@@ -47,7 +47,7 @@ from pathlib import PurePosixPath
 from prodcheck.facts.extractors.python_common import const_str, dotted, name_tokens
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.python.ast_helpers import is_dev_path, words_of
+from prodcheck.rules.python.ast_helpers import is_dev_module, words_of
 from prodcheck.rules.python.helpers import imports, parent_of, qualified, replace_span_diff
 
 RANDOM_FUNCTIONS = frozenset({"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits",
@@ -99,7 +99,7 @@ def _test_data_module(ctx) -> bool:
     if key not in ctx.data:
         pure = PurePosixPath(ctx.path)
         words = {w for part in (*pure.parts[:-1], pure.stem) for w in name_tokens(part)}
-        ctx.data[key] = is_dev_path(ctx.path) or bool(words & TEST_DATA_WORDS) or any(
+        ctx.data[key] = is_dev_module(ctx) or bool(words & TEST_DATA_WORDS) or any(
             target.split(".")[0] in TEST_DATA_IMPORTS for target in imports(ctx).values())
     return ctx.data[key]
 
@@ -137,7 +137,8 @@ def _statement_destination(stmt: ast.stmt, ctx) -> tuple[str, Confidence] | None
     for target in targets:
         name = _target_name(target)
         if name and is_secret_name(name):
-            return f"`{dotted(target) or name}`", Confidence.HIGH
+            ambiguous = words_of(name) == ("token",)       # also a lexer token or a MIME boundary
+            return f"`{dotted(target) or name}`", Confidence.MEDIUM if ambiguous else Confidence.HIGH
     function = _function_of(stmt, ctx)
     if function is not None and is_generator_name(function.name):
         names = {t.id for t in targets if isinstance(t, ast.Name)}
@@ -218,5 +219,7 @@ RULE = NodeRule(
         "`secrets.randbelow(10**6)` or `secrets.choice(alphabet)` for codes.",
     rows=("SEC-26",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-338",),
     stride=(Stride.SPOOFING, Stride.ELEVATION_OF_PRIVILEGE), example_path="app.py",
+    coverage="partial",
+    coverage_note="secrets are recognised by name; token length (>= 128 bits) is not checked",
     visits=(ast.Call,), check=check,
 )

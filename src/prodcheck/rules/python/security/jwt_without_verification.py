@@ -180,5 +180,6 @@ RULE = NodeRule(
         "(`jwt.decode(token, key, algorithms=[\"RS256\"], audience=...)`) and never trust unverified claims.",
     rows=("SEC-23",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-347",),
     stride=(Stride.SPOOFING, Stride.ELEVATION_OF_PRIVILEGE), example_path="app.py",
+    coverage="partial", coverage_note="exp/aud/iss validation and authlib/jwcrypto are not checked",
     visits=(ast.Call,), check=check,
 )

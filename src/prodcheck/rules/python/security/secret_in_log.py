@@ -219,5 +219,7 @@ RULE = NodeRule(
         "prefix) and redact headers and bodies before logging them.",
     rows=("SEC-14",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-532",),
     stride=(Stride.INFORMATION_DISCLOSURE,), example_path="app.py",
+    coverage="partial",
+    coverage_note="secrets are recognised by name; values passed through other calls are not followed",
     visits=(ast.Call,), check=check,
 )

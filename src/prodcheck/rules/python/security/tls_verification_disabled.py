@@ -45,18 +45,22 @@ it and change the answers. The encryption still happens, with the attacker.
 
 ## Known limitations
 Only literal values count: `verify=settings.VERIFY_TLS` is trusted, and so is code in the branch of
-an `if settings.DEBUG:` (or `if not PRODUCTION:`) test. Comparisons such as
+an `if settings.DEBUG:` (or `if not PRODUCTION:`) test or under an `if` that tests a verification
+option (`if not settings.VERIFY_SSL:`, `if cert_reqs == ssl.CERT_NONE:`, `if insecure:`), where
+skipping the check is an explicit opt-in. Classes that implement an SSL context and initialise
+their own attributes (`self.check_hostname = False`) are not reported. Comparisons such as
 `ctx.verify_mode == ssl.CERT_NONE` are not reported. Database URLs without `sslmode=require` are out
 of scope here.
 """
 from __future__ import annotations
 
 import ast
+from types import MappingProxyType
 
 from prodcheck.facts.extractors.python_common import const_str, dotted, keyword
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.python.ast_helpers import literal_bool, under_dev_guard
+from prodcheck.rules.python.ast_helpers import ancestors, literal_bool, under_dev_guard, words_of
 from prodcheck.rules.python.helpers import bound_constructor, parent_of, qualified, replace_span_diff
 
 HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream",
@@ -76,7 +80,10 @@ REDIS = frozenset({"redis.Redis", "redis.StrictRedis", "redis.asyncio.Redis", "r
 URLLIB3 = frozenset({"urllib3.PoolManager", "urllib3.HTTPSConnectionPool", "urllib3.connection_from_url",
                      "urllib3.ProxyManager", "urllib3.poolmanager.PoolManager"})
 UNVERIFIED_CONTEXTS = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
-INSECURE_ENV = {"PYTHONHTTPSVERIFY": ("0", "false"), "CURL_CA_BUNDLE": ("",), "REQUESTS_CA_BUNDLE": ("",)}
+OPT_IN_WORDS = frozenset({"verify", "verification", "insecure", "cert", "certs", "reqs", "ssl", "tls",
+                          "hostname", "validate", "validation", "unverified", "selfsigned", "skip"})
+INSECURE_ENV = MappingProxyType({"PYTHONHTTPSVERIFY": ("0", "false"), "CURL_CA_BUNDLE": ("",),
+                                 "REQUESTS_CA_BUNDLE": ("",)})
 
 
 def check(node: ast.AST, ctx):
@@ -86,9 +93,28 @@ def check(node: ast.AST, ctx):
         found = _attribute(node, ctx)
     else:
         found = _assignment(node, ctx)
-    if found is not None and not under_dev_guard(ctx, node):
+    if found is not None and not under_dev_guard(ctx, node) and not _opt_in(node, ctx):
         at, message, diff = found
         yield ctx.finding(RULE, at, message, diff=diff)
+
+
+def _opt_in(node: ast.AST, ctx) -> bool:
+    """Inside an `if` (in the same function) that tests a verification setting: `if not
+    settings.VERIFY_SSL:`, `if cert_reqs == ssl.CERT_NONE:`, `if insecure:`. Turning checks off is
+    then an explicit option, not the default."""
+    for parent in ancestors(ctx, node):
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(parent, (ast.If, ast.IfExp)):
+            words = set()
+            for inner in ast.walk(parent.test):
+                if isinstance(inner, ast.Name):
+                    words.update(words_of(inner.id))
+                elif isinstance(inner, ast.Attribute):
+                    words.update(words_of(inner.attr))
+            if words & OPT_IN_WORDS:
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- client calls
@@ -120,7 +146,7 @@ def _call(call: ast.Call, ctx):
 def _client_kind(call: ast.Call, name: str, ctx) -> str:
     module, _, attr = name.rpartition(".")
     base = module.removesuffix("()")
-    if module in ("requests", "requests.api") and attr in HTTP_VERBS or base in REQUESTS_SESSIONS and attr in HTTP_VERBS:
+    if attr in HTTP_VERBS and (module in ("requests", "requests.api") or base in REQUESTS_SESSIONS):
         return "requests"
     if module == "httpx" and attr in HTTP_VERBS or name in VERIFY_FALSE_CALLEES \
             or base in HTTPX_CLIENTS and attr in HTTP_VERBS:
@@ -174,10 +200,17 @@ def _attribute(node: ast.Attribute, ctx):
         return None
     if node.attr != "CERT_NONE" or qualified(ctx, node) not in ("ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"):
         return None
-    if not _used_as_value(node, ctx):
+    if not _used_as_value(node, ctx) or _self_default(node, ctx):
         return None
     return node, "`ssl.CERT_NONE` accepts any certificate, including an attacker's", \
         replace_span_diff(ctx, node, "ssl.CERT_REQUIRED")
+
+
+def _self_default(node: ast.AST, ctx) -> bool:
+    """`self.verify_mode = ssl.CERT_NONE`: a context-like class initialising its own default."""
+    parent = parent_of(ctx, node)
+    return isinstance(parent, ast.Assign) and all(
+        isinstance(t, ast.Attribute) and dotted(t.value) == "self" for t in parent.targets)
 
 
 def _used_as_value(node: ast.AST, ctx) -> bool:
@@ -197,7 +230,7 @@ def _used_as_value(node: ast.AST, ctx) -> bool:
 def _assignment(node: ast.Assign, ctx):
     for target in node.targets:
         if isinstance(target, ast.Attribute) and literal_bool(node.value) is False:
-            if target.attr == "check_hostname":
+            if target.attr == "check_hostname" and dotted(target.value) != "self":
                 return node, f"`{dotted(target) or 'check_hostname'} = False` accepts certificates issued for " \
                              "any host", replace_span_diff(ctx, node.value, "True")
             if target.attr == "verify" and bound_constructor(ctx, target.value) in REQUESTS_SESSIONS | HTTPX_CLIENTS:
@@ -219,5 +252,7 @@ RULE = NodeRule(
         "`ssl.create_default_context(cafile=...)`).",
     rows=("SEC-16",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-295",),
     stride=(Stride.SPOOFING, Stride.INFORMATION_DISCLOSURE, Stride.TAMPERING), example_path="app.py",
+    coverage="partial",
+    coverage_note="database and Redis URLs without TLS (sslmode, rediss://) are not checked",
     visits=(ast.Call, ast.Attribute, ast.Assign), check=check,
 )

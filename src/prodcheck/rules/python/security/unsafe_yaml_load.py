@@ -146,5 +146,7 @@ RULE = NodeRule(
     fix="Use `yaml.safe_load()` (or `Loader=yaml.SafeLoader`/`CSafeLoader`).",
     rows=("SEC-08",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-502",),
     stride=(Stride.TAMPERING, Stride.ELEVATION_OF_PRIVILEGE), example_path="app.py",
+    coverage="partial",
+    coverage_note="YAML only; pickle, eval and request-data flows are the taint rules' (SEC-008/009)",
     visits=(ast.Call,), check=check,
 )

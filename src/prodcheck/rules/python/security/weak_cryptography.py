@@ -35,12 +35,14 @@ and SSLv3/TLS 1.0/1.1 have practical downgrade and padding-oracle attacks.
 ## Known limitations
 Key sizes and curves are read only from literals. Hash functions are not reported here (MD5/SHA-1
 on passwords is PY-SEC-020; MD5 for checksums and cache keys is fine). Comparisons such as
-`if proto == ssl.PROTOCOL_TLSv1` are not reported. Decrypting legacy data is reported like
+`if proto == ssl.PROTOCOL_TLSv1` and entries of version mapping tables
+(`versions[ssl.PROTOCOL_TLSv1] = SSL.TLSv1_METHOD`) are not reported. Decrypting legacy data is reported like
 encrypting; suppress it with a justification when it is only a migration path.
 """
 from __future__ import annotations
 
 import ast
+from types import MappingProxyType
 
 from prodcheck.facts.extractors.python_common import argument
 from prodcheck.model import Area, Confidence, Stride
@@ -49,30 +51,30 @@ from prodcheck.rules.python.ast_helpers import literal_number
 from prodcheck.rules.python.helpers import parent_of, qualified
 
 PYCRYPTO_PACKAGES = ("Crypto.Cipher.", "Cryptodome.Cipher.")
-WEAK_PYCRYPTO = {"DES": "DES", "DES3": "3DES", "ARC4": "RC4", "ARC2": "RC2", "Blowfish": "Blowfish",
-                 "CAST": "CAST5", "XOR": "XOR"}
+WEAK_PYCRYPTO = MappingProxyType({"DES": "DES", "DES3": "3DES", "ARC4": "RC4", "ARC2": "RC2",
+                                  "Blowfish": "Blowfish", "CAST": "CAST5", "XOR": "XOR"})
 CRYPTOGRAPHY_ALGORITHMS = ("cryptography.hazmat.primitives.ciphers.algorithms.",
                            "cryptography.hazmat.decrepit.ciphers.algorithms.")
-WEAK_CRYPTOGRAPHY = {"TripleDES": "3DES", "ARC4": "RC4", "Blowfish": "Blowfish", "IDEA": "IDEA",
-                     "CAST5": "CAST5", "SEED": "SEED", "RC2": "RC2"}
+WEAK_CRYPTOGRAPHY = MappingProxyType({"TripleDES": "3DES", "ARC4": "RC4", "Blowfish": "Blowfish", "IDEA": "IDEA",
+                                      "CAST5": "CAST5", "SEED": "SEED", "RC2": "RC2"})
 ECB_MODES = frozenset({"cryptography.hazmat.primitives.ciphers.modes.ECB"})
-RSA_DSA_GENERATORS = {
+RSA_DSA_GENERATORS = MappingProxyType({
     "cryptography.hazmat.primitives.asymmetric.rsa.generate_private_key": (1, "key_size", "RSA"),
     "cryptography.hazmat.primitives.asymmetric.dsa.generate_private_key": (0, "key_size", "DSA"),
     "cryptography.hazmat.primitives.asymmetric.dsa.generate_parameters": (0, "key_size", "DSA"),
     "Crypto.PublicKey.RSA.generate": (0, "bits", "RSA"), "Cryptodome.PublicKey.RSA.generate": (0, "bits", "RSA"),
     "Crypto.PublicKey.DSA.generate": (0, "bits", "DSA"), "Cryptodome.PublicKey.DSA.generate": (0, "bits", "DSA"),
     "rsa.newkeys": (0, "nbits", "RSA"),
-}
+})
 WEAK_CURVES = frozenset({"SECP192R1", "SECT163K1", "SECT163R2"})
 EC_PREFIX = "cryptography.hazmat.primitives.asymmetric.ec."
 MIN_KEY_BITS = 2048
-OLD_PROTOCOLS = {
+OLD_PROTOCOLS = MappingProxyType({
     "ssl.PROTOCOL_SSLv2": "SSLv2", "ssl.PROTOCOL_SSLv3": "SSLv3", "ssl.PROTOCOL_TLSv1": "TLS 1.0",
     "ssl.PROTOCOL_TLSv1_1": "TLS 1.1", "ssl.TLSVersion.SSLv3": "SSLv3", "ssl.TLSVersion.TLSv1": "TLS 1.0",
     "ssl.TLSVersion.TLSv1_1": "TLS 1.1", "OpenSSL.SSL.SSLv2_METHOD": "SSLv2", "OpenSSL.SSL.SSLv3_METHOD": "SSLv3",
     "OpenSSL.SSL.TLSv1_METHOD": "TLS 1.0", "OpenSSL.SSL.TLSv1_1_METHOD": "TLS 1.1",
-}
+})
 PROTOCOL_ATTRIBUTES = frozenset(name.rsplit(".", 1)[1] for name in OLD_PROTOCOLS)
 LAST_NAMES = frozenset({"new", "generate_private_key", "generate_parameters", "generate", "newkeys", "ECB",
                         *WEAK_CRYPTOGRAPHY, *WEAK_CURVES})
@@ -106,7 +108,7 @@ def _call(call: ast.Call, ctx):
     if name in RSA_DSA_GENERATORS:
         position, keyword_name, algorithm = RSA_DSA_GENERATORS[name]
         bits = literal_number(argument(call, position, keyword_name))
-        if bits is not None and bits < MIN_KEY_BITS:
+        if bits is not None and 0 < bits < MIN_KEY_BITS:
             return call, f"a {int(bits)}-bit {algorithm} key is too short (use at least {MIN_KEY_BITS} bits)"
         return None
     if name.startswith(EC_PREFIX) and last in WEAK_CURVES:
@@ -125,7 +127,9 @@ def _attribute(node: ast.Attribute, ctx):
 
 def _used_as_value(node: ast.AST, ctx) -> bool:
     parent = parent_of(ctx, node)
-    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+    if isinstance(parent, ast.Assign) and parent.value is node:
+        return not any(isinstance(t, ast.Subscript) for t in parent.targets)    # not a mapping table
+    if isinstance(parent, ast.AnnAssign) and parent.value is node:
         return True
     if isinstance(parent, ast.keyword):
         return True
@@ -139,5 +143,6 @@ RULE = NodeRule(
         "2048) or P-256 and newer curves, and TLS 1.2 or later (`ssl.create_default_context()`).",
     rows=("SEC-17",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-327", "CWE-326"),
     stride=(Stride.INFORMATION_DISCLOSURE, Stride.TAMPERING), example_path="app.py",
+    coverage="partial", coverage_note="broken hashes used for signatures or MACs are not checked",
     visits=(ast.Call, ast.Attribute), check=check,
 )

@@ -251,5 +251,6 @@ RULE = NodeRule(
         "Werkzeug `generate_password_hash` with its default method).",
     rows=("SEC-25",), doc=__doc__, confidence=Confidence.HIGH, cwe=("CWE-916",),
     stride=(Stride.INFORMATION_DISCLOSURE, Stride.SPOOFING), example_path="app.py",
+    coverage="partial", coverage_note="plaintext password storage and bcrypt cost factors are not checked",
     visits=(ast.Call, ast.Assign), check=check,
 )
