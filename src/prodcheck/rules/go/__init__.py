@@ -1,0 +1,1 @@
+"""Go rules (tree-sitter node rules and project rules over the Go facts)."""

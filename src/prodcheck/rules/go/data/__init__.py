@@ -1,0 +1,1 @@
+"""Go data-access rules."""

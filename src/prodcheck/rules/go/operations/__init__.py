@@ -1,0 +1,1 @@
+"""Go operations rules."""

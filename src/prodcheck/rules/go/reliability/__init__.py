@@ -1,0 +1,1 @@
+"""Go reliability rules: outbound and server timeouts, ignored errors, graceful shutdown."""
