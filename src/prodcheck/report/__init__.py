@@ -23,6 +23,10 @@ FORMATS = {
     "markdown": "prodcheck.report.markdown",
     "sarif": "prodcheck.report.sarif",
     "html": "prodcheck.report.html",
+    "github": "prodcheck.report.github",
+    "gitlab": "prodcheck.report.gitlab",
+    "junit": "prodcheck.report.junit",
+    "specialist": "prodcheck.report.specialist",
 }
 
 
