@@ -10,6 +10,6 @@ app.use(express.json());
 app.use('/orders', ordersRouter);
 app.use('/users', usersRouter);
 
-app.listen(PORT, () => {  // expect: GEN-REL-101, JS-REL-005
+app.listen(PORT, () => {  // expect: GEN-REL-101, JS-REL-005, GEN-TEST-101
   console.log(`orders service listening on ${PORT}`);  // expect: JS-OBS-001
 });

@@ -7,7 +7,7 @@ import { logger } from './logger';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const server = app.listen(config.port, () => { // ok: GEN-REL-101, JS-REL-005
+const server = app.listen(config.port, () => { // ok: GEN-REL-101, JS-REL-005, GEN-TEST-101
   logger.info({ port: config.port }, 'orders service listening');
 });
 server.headersTimeout = 10_000;
