@@ -67,6 +67,20 @@ def enclosing_function(ctx, node: ast.AST) -> ast.AST:
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
+def is_local_name(ctx, node: ast.AST, name: str) -> bool:
+    """Is `name` a parameter of, or assigned in, the function around `node` (shadowing any
+    import of the same name)? Imports inside the function do not count as local bindings."""
+    scope = enclosing_function(ctx, node)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return False
+    params = scope.args
+    every = [*params.posonlyargs, *params.args, *params.kwonlyargs, params.vararg, params.kwarg]
+    if any(arg is not None and arg.arg == name for arg in every):
+        return True
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+               for n in ast.walk(scope))
+
+
 def _bindings(ctx) -> dict[tuple[int, str], str]:
     """(scope id, name) -> the qualified constructor bound to it, for `x = C(...)` and
     `with C(...) as x`; `self.x` attributes are scoped to their class, other names to their

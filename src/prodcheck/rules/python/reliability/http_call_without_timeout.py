@@ -42,7 +42,7 @@ from prodcheck.facts.extractors.python_common import dotted, is_none, keyword
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.helpers import (
-    bound_constructor, imports, insert_keyword_diff, may_pass_keyword, qualified, replace_span_diff,
+    bound_constructor, imports, is_local_name, insert_keyword_diff, may_pass_keyword, qualified, replace_span_diff,
 )
 
 VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -56,7 +56,7 @@ FIX_KEYWORD = "timeout=10"
 
 def check(call: ast.Call, ctx):
     name = qualified(ctx, call.func)
-    if not name:
+    if not name or not _bound_by_import(call.func, name, ctx):
         return
     kind = _kind(call, name, ctx)
     if not kind:
@@ -100,6 +100,17 @@ def _kind(call: ast.Call, name: str, ctx) -> str:
         if bound in HTTPX_CLIENTS:
             return "httpx"
     return ""
+
+
+def _bound_by_import(func: ast.expr, name: str, ctx) -> bool:
+    """`requests.get(...)` is the library only when `requests` comes from an import: a local dict
+    or parameter that happens to be called `requests` is not."""
+    root = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or name.split(".")[0] not in ("requests", "httpx", "urllib"):
+        return True
+    return root.id in imports(ctx) and not is_local_name(ctx, func, root.id)
 
 
 def _uses_http_clients(ctx) -> bool:
