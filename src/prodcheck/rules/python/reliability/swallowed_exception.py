@@ -78,7 +78,8 @@ def _handler(handler: ast.ExceptHandler, ctx):
     function = _function(handler, ctx)
     parent = parent_of(ctx, handler)
     if _cleanup(handler, function, ctx) or _optional_import(handler, ctx) \
-            or isinstance(parent, ast.Try) and _only_cleanup_calls(parent.body, ctx):
+            or isinstance(parent, ast.Try) and (_only_cleanup_calls(parent.body, ctx)
+                                                or kind == "pass" and _falls_back(parent, ctx)):
         return
     if kind == "return" and (function is not None and _optional_result(function.name)
                              or _value_or_none(handler, ctx)):
@@ -87,6 +88,19 @@ def _handler(handler: ast.ExceptHandler, ctx):
     body = {"pass": "`pass`", "return": "`return`", "continue": "`continue`"}[kind]
     yield ctx.finding(RULE, handler, f"`{caught}` swallows every error with {body}: nothing is logged or "
                                      "re-raised", confidence=None if kind == "pass" else Confidence.MEDIUM)
+
+
+def _falls_back(try_node: ast.Try, ctx) -> bool:
+    """`try: return fast() / except Exception: pass / <slower way>`: the `pass` hands over to the
+    code after the `try`, which is a fallback, not a swallowed error."""
+    if not try_node.body or not isinstance(try_node.body[-1], ast.Return) or try_node.orelse:
+        return False
+    block = parent_of(ctx, try_node)
+    for field in ("body", "orelse", "finalbody"):
+        statements = getattr(block, field, None)
+        if isinstance(statements, list) and try_node in statements:
+            return statements.index(try_node) < len(statements) - 1
+    return False
 
 
 def _swallow_kind(body: list[ast.stmt]) -> str:
