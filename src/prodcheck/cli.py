@@ -20,7 +20,7 @@ from prodcheck import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SEVERITIES = ("critical", "high", "medium", "low")
 EXTENSIONS = {".json": "json", ".md": "md", ".markdown": "md", ".sarif": "sarif", ".html": "html",
-              ".htm": "html", ".txt": "text", ".log": "text"}
+              ".htm": "html", ".txt": "text", ".log": "text", ".xml": "junit"}
 
 
 def _format_choices() -> list[str]:
@@ -63,6 +63,8 @@ def scan(path, formats, outputs, fail_on, jobs, config_path, select, disable, pr
         pairs = _pairs(formats, outputs)
     except (ConfigError, click.UsageError) as exc:
         _die_usage(str(exc))
+    except Exception as exc:  # exit 3, not an uncaught traceback whose exit code 1 means "findings"
+        _die_internal(exc, verbose)
     try:
         report = _run_scan(Path(path), config, quiet)
     except ConfigError as exc:

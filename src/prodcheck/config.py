@@ -61,9 +61,9 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     if pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
-        except tomllib.TOMLDecodeError:
+        except (OSError, tomllib.TOMLDecodeError):
             return Config()   # the project's own pyproject is broken; that is a finding, not ours
-        section = data.get("tool", {}).get("prodcheck")
+        section = _tool_section(data)
         if isinstance(section, dict):
             return parse_config(section, source=f"{pyproject.name} [tool.prodcheck]")
     return Config()
@@ -76,11 +76,18 @@ def _from_file(path: Path, section: bool) -> Config:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if section:
-        data = data.get("tool", {}).get("prodcheck", {})
-    elif "tool" in data and "prodcheck" in data.get("tool", {}):
-        data = data["tool"]["prodcheck"]
+    nested = _tool_section(data)
+    if section or nested is not None:
+        data = {} if nested is None else nested
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: [tool.prodcheck] must be a table")
     return parse_config(data, source=str(path.name))
+
+
+def _tool_section(data: dict) -> object:
+    """`tool.prodcheck` of a TOML document, or None (a hand-written file may make `tool` anything)."""
+    tool = data.get("tool")
+    return tool.get("prodcheck") if isinstance(tool, dict) else None
 
 
 def parse_config(data: dict, source: str = "") -> Config:

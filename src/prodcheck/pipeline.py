@@ -7,17 +7,21 @@ project-level and taint rules on facts alone.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prodcheck import __version__
 from prodcheck.config import Config
 from prodcheck.discovery import SourceFile, discover
+from prodcheck.discovery.walk import display_path
 from prodcheck.facts.builder import FactsBuilder
 from prodcheck.facts.extract import extract_facts
 from prodcheck.facts.model import FileFacts
@@ -47,7 +51,16 @@ class FileResult:
 
 
 def analyse_file(source: SourceFile, rule_ids: tuple[str, ...]) -> FileResult:
-    """Per-file phase: read, parse, extract facts, run per-file rules. Never raises."""
+    """Per-file phase: read, parse, extract facts, run per-file rules. Never raises: extractors and
+    rules are guarded one by one; any other failure (a parser bug) loses this file only, as an
+    `analysis-error` diagnostic, not the scan."""
+    try:
+        return _analyse_file(source, rule_ids)
+    except Exception as exc:  # the last guard of the per-file phase
+        return _lost(source, "analysis-error", f"analysis failed: {type(exc).__name__}: {exc}")
+
+
+def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...]) -> FileResult:
     catalog = load_catalog()
     rules = [catalog.index[rid] for rid in rule_ids]
     parsed = parse(source)
@@ -82,18 +95,116 @@ def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
         return results
     chunks = _chunks(files, jobs)
     results_by_chunk: dict[int, list[FileResult]] = {}
+    broken: list[int] = []
     done = 0
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_analyse_chunk, chunk, rule_ids): index for index, chunk in enumerate(chunks)}
-        for future, index in futures.items():
+    with _pool(jobs) as pool:
+        futures = _submit(pool, [(chunk, rule_ids) for chunk in chunks])
+        for index, future in enumerate(futures):
             try:
-                results_by_chunk[index] = future.result()
+                results_by_chunk[index] = _result(future)
             except BrokenProcessPool:
-                results_by_chunk[index] = [_crashed(source) for source in chunks[index]]
+                broken.append(index)
+                continue
             done += len(chunks[index])
             if progress:
                 progress(done, total)
+    if broken:
+        retried = iter(_isolate([source for index in broken for source in chunks[index]], rule_ids, jobs))
+        for index in broken:
+            results_by_chunk[index] = [next(retried) for _ in chunks[index]]
+        if progress:
+            progress(total, total)
     return [result for index in range(len(chunks)) for result in results_by_chunk[index]]
+
+
+def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int) -> list[FileResult]:
+    """The files of chunks whose worker died (one crash breaks the whole pool), again one file per
+    task in fresh pools; after each broken round the first file left runs alone, so only a file
+    that kills its worker by itself is lost, as a `worker-crash` diagnostic."""
+    results: dict[int, FileResult] = {}
+    pending = list(range(len(files)))
+    while pending:
+        with _pool(min(jobs, len(pending))) as pool:
+            futures = _submit(pool, [([files[i]], rule_ids) for i in pending])
+            for i, future in zip(pending, futures, strict=True):
+                try:
+                    results[i] = _result(future)[0]
+                except BrokenProcessPool:
+                    pass
+        pending = [i for i in pending if i not in results]
+        if pending:
+            first = pending.pop(0)
+            with _pool(1) as pool:
+                try:
+                    results[first] = _result(_submit(pool, [([files[first]], rule_ids)])[0])[0]
+                except BrokenProcessPool:
+                    results[first] = _lost(files[first], "worker-crash",
+                                           "the worker process analysing this file died; not scanned")
+    return [results[i] for i in range(len(files))]
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes; on Ctrl-C (or any other way out) they are stopped at once instead of
+    finishing every chunk already queued."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _submit(pool: ProcessPoolExecutor, tasks: list[tuple]) -> list[Future | None]:
+    """One future per task; None for the tasks the pool refused because a worker already died.
+    Submitting starts the workers: Ctrl-C waits until each of them is known to the pool (which can
+    then stop it) and has left Ctrl-C to the main process."""
+    futures: list[Future | None] = []
+    with _interrupts_held():
+        for chunk, rule_ids in tasks:
+            try:
+                futures.append(pool.submit(_analyse_chunk, chunk, rule_ids))
+            except BrokenProcessPool:
+                futures.append(None)
+    return futures
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _result(future: Future | None) -> list[FileResult]:
+    if future is None:
+        raise BrokenProcessPool("a worker process died before this task was queued")
+    return future.result()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    terminate = getattr(pool, "terminate_workers", None)          # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())   # shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def _chunks(files: list[SourceFile], jobs: int) -> list[list[SourceFile]]:
@@ -104,10 +215,9 @@ def _chunks(files: list[SourceFile], jobs: int) -> list[list[SourceFile]]:
     return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
-def _crashed(source: SourceFile) -> FileResult:
+def _lost(source: SourceFile, kind: str, message: str) -> FileResult:
     facts = FactsBuilder(source.path, source.language, source.kind).freeze()
-    diag = Diagnostic(source.path, "worker-crash", "the worker process analysing this file died; not scanned")
-    return FileResult(facts, (), (diag,), frozenset())
+    return FileResult(facts, (), (Diagnostic(source.path, kind, message),), frozenset())
 
 
 def run_project_rules(rules: list[Rule], project: ProjectFacts) -> tuple[list[Finding], list[Diagnostic], set[str]]:
@@ -212,7 +322,7 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
     scores = score(kept, applied_areas, code_lines)
     timings["total"] = time.perf_counter() - started
     return Report(
-        root=root.name or str(root),
+        root=display_path(root.name or str(root)),
         tool_version=__version__,
         stack=project.stack,
         inventory=project.inventory,

@@ -1,8 +1,8 @@
 """Last line of defence: no report ever prints a secret value in full.
 
-Every snippet of every finding (and of its related locations) passes through `redact`: known
-credential formats and literals assigned to secret-ish names are masked, whatever rule flagged
-the line.
+Every snippet of every finding (and of its related locations) and every suggested diff passes
+through `redact`: known credential formats and literals assigned to secret-ish names are masked,
+whatever rule flagged the line.
 """
 from __future__ import annotations
 
@@ -47,6 +47,11 @@ def _location(loc: Location) -> Location:
 def redact_finding(finding: Finding) -> Finding:
     location = _location(finding.location)
     related = tuple(_location(r) for r in finding.related)
-    if location is finding.location and all(a is b for a, b in zip(related, finding.related)):
+    fix = finding.fix
+    if fix is not None and fix.diff:           # a suggested diff quotes the flagged lines too
+        cleaned = redact(fix.diff)
+        fix = fix if cleaned == fix.diff else replace(fix, diff=cleaned)
+    unchanged = location is finding.location and fix is finding.fix
+    if unchanged and all(a is b for a, b in zip(related, finding.related)):
         return finding
-    return replace(finding, location=location, related=related)
+    return replace(finding, location=location, related=related, fix=fix)

@@ -75,7 +75,8 @@ def classify(path: str) -> tuple[str, str] | None:
     name = pure.name.lower()
     language = _BY_NAME.get(name)
     if language is None:
-        if name.startswith(("dockerfile.", "containerfile.")) or name.endswith(".dockerfile"):
+        if name.endswith(".dockerfile") or (name.startswith(("dockerfile.", "containerfile."))
+                                            and pure.suffix.lower() not in _BY_SUFFIX):   # not dockerfile.py
             language = "dockerfile"
         elif name == ".env" or name.startswith(".env.") or name.endswith(".env"):
             language = "env"

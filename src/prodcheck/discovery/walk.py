@@ -3,6 +3,7 @@ generated trees, stay inside the root, survive symlink loops and unreadable dire
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -22,6 +23,7 @@ SKIPPED_DIRS = frozenset({
 GENERATED_SUFFIXES = (".min.js", ".bundle.js", ".pb.go", "_pb2.py", "_pb2_grpc.py", ".gen.go",
                       ".generated.ts", ".d.ts")
 BINARY_SNIFF_BYTES = 8192
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def discover(root: Path, config: Config) -> tuple[list[SourceFile], list[Diagnostic]]:
@@ -46,11 +48,13 @@ def _walk(root: Path, directory: Path, rel: str, ignores: list[tuple[str, pathsp
     try:
         info = directory.stat()
     except OSError as exc:
-        diagnostics.append(Diagnostic(rel or ".", "unreadable", f"cannot read directory: {exc.strerror}"))
+        diagnostics.append(Diagnostic(display_path(rel) or ".", "unreadable",
+                                      f"cannot read directory: {exc.strerror}"))
         return
     key = (info.st_dev, info.st_ino)
     if key in seen_dirs:
-        diagnostics.append(Diagnostic(rel, "symlink-loop", "directory already visited through a symlink; skipped"))
+        diagnostics.append(Diagnostic(display_path(rel), "symlink-loop",
+                                      "directory already visited through a symlink; skipped"))
         return
     seen_dirs.add(key)
     gitignore = directory / ".gitignore"
@@ -63,7 +67,8 @@ def _walk(root: Path, directory: Path, rel: str, ignores: list[tuple[str, pathsp
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
-        diagnostics.append(Diagnostic(rel or ".", "unreadable", f"cannot list directory: {exc.strerror}"))
+        diagnostics.append(Diagnostic(display_path(rel) or ".", "unreadable",
+                                      f"cannot list directory: {exc.strerror}"))
         return
     for entry in entries:
         child_rel = f"{rel}/{entry.name}" if rel else entry.name
@@ -71,15 +76,16 @@ def _walk(root: Path, directory: Path, rel: str, ignores: list[tuple[str, pathsp
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=True)
         except OSError:
-            diagnostics.append(Diagnostic(child_rel, "unreadable", "cannot stat"))
+            diagnostics.append(Diagnostic(display_path(child_rel), "unreadable", "cannot stat"))
             continue
         if is_link:
             target = _inside_root(root, Path(entry.path))
             if target is None:
                 if os.path.lexists(entry.path) and not os.path.exists(entry.path):
-                    diagnostics.append(Diagnostic(child_rel, "broken-symlink", "symlink target does not exist; skipped"))
+                    diagnostics.append(Diagnostic(display_path(child_rel), "broken-symlink",
+                                                  "symlink target does not exist; skipped"))
                 else:
-                    diagnostics.append(Diagnostic(child_rel, "symlink-outside-root",
+                    diagnostics.append(Diagnostic(display_path(child_rel), "symlink-outside-root",
                                                   "symlink points outside the scanned tree; not followed"))
                 continue
         if _ignored(child_rel, is_dir, ignores) or (excludes and _matches(excludes, child_rel, is_dir)):
@@ -104,6 +110,7 @@ def _source_file(path: Path, rel: str, config: Config, diagnostics: list[Diagnos
     if kind is None:
         return None
     language, file_kind = kind
+    rel = display_path(rel)
     try:
         info = path.stat()
     except OSError as exc:
@@ -117,6 +124,16 @@ def _source_file(path: Path, rel: str, config: Config, diagnostics: list[Diagnos
                                       "(max-file-size); not scanned"))
         return None
     return SourceFile(rel, str(path), language, file_kind, info.st_size)
+
+
+def display_path(rel: str) -> str:
+    """A relative path as reports show it. POSIX names are bytes: undecodable ones (lone surrogates
+    that no encoder accepts) become `\\xNN`, control characters (a newline in a name) escapes."""
+    try:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), shown)
 
 
 def _inside_root(root: Path, link: Path) -> Path | None:

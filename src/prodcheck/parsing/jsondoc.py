@@ -9,11 +9,17 @@ from prodcheck.model import Diagnostic
 
 def parse_json(parsed):
     try:
-        return json.loads(parsed.text)
+        document = json.loads(parsed.text)
     except (ValueError, RecursionError) as exc:
         if parsed.source.kind in ("manifest", "lockfile"):
             parsed.diagnostics.append(Diagnostic(parsed.path, "syntax-error", f"invalid JSON: {exc}"))
         return None
+    if parsed.source.kind in ("manifest", "lockfile") and not isinstance(document, dict):
+        found = "an array" if isinstance(document, list) else "a scalar"
+        parsed.diagnostics.append(Diagnostic(parsed.path, "syntax-error",
+                                             f"a JSON manifest must be an object, not {found}; "
+                                             "its dependencies were not read"))
+    return document
 
 
 def parse_toml(parsed):

@@ -84,5 +84,5 @@ def _convert(node, loader, budget):
         return result
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.YAMLError:
+    except Exception:  # a value its tag cannot build (`2020-13-45`, `!!int "abc"`) keeps its text
         return node.value

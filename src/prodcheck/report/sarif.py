@@ -8,6 +8,7 @@ Scan diagnostics become tool execution notifications.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from prodcheck import __version__
 from prodcheck.model import Area, Finding, Location, Report, Severity
@@ -18,6 +19,13 @@ LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "w
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
 PRECISION = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
 FINGERPRINT_KEY = "prodcheck/v1"
+TOOL_FAILURES = frozenset({"rule-error", "extractor-error", "worker-crash", "analysis-error"})   # our bugs
+_URI_SAFE = "/!$&'()*+,;=@"     # RFC 3986 pchar besides unreserved; not ':' (read as a scheme)
+
+
+def _uri(path: str) -> str:
+    """A relative path as a URI reference: `#`, `?`, `%`, spaces, non-ASCII... percent-encoded."""
+    return quote(path, safe=_URI_SAFE)
 
 
 def _physical(loc: Location) -> dict:
@@ -27,7 +35,7 @@ def _physical(loc: Location) -> dict:
         region["endColumn"] = loc.end.column
     if loc.snippet:
         region["snippet"] = {"text": loc.snippet}
-    return {"artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"}, "region": region}
+    return {"artifactLocation": {"uri": _uri(loc.path), "uriBaseId": "%SRCROOT%"}, "region": region}
 
 
 def _rule_descriptor(rule) -> dict:
@@ -91,9 +99,9 @@ def to_sarif(report: Report) -> dict:
         results.append(_result(silenced.finding, index,
                                {"kind": kind, "status": "accepted", "justification": silenced.reason or silenced.kind}))
     notifications = [{
-        "level": "warning" if d.kind not in ("rule-error", "extractor-error", "worker-crash") else "error",
+        "level": "error" if d.kind in TOOL_FAILURES else "warning",
         "message": {"text": f"{d.kind}: {d.message}"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
                                             **({"region": {"startLine": d.line}} if d.line else {})}}],
         "descriptor": {"id": d.kind},
     } for d in report.diagnostics]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -289,7 +289,7 @@ def _constructed_types(body: list[ast.stmt], ctx: ModuleContext,
     return {name: kind for name, kind in seen.items() if kind}
 
 
-def _static_type(node: ast.expr, ctx: ModuleContext, known: dict[str, str]) -> str | None:
+def _static_type(node: ast.expr, ctx: ModuleContext, known: Mapping[str, str]) -> str | None:
     """The class an expression certainly builds: `requests.Session()`, `Path(x) / y`."""
     if isinstance(node, ast.Await):
         return _static_type(node.value, ctx, known)
@@ -307,6 +307,29 @@ def _static_type(node: ast.expr, ctx: ModuleContext, known: dict[str, str]) -> s
         if name and "." in name and name.rsplit(".", 1)[1][:1].isupper():
             return name
     return None
+
+
+class _ScopeTypes(Mapping[str, str]):
+    """The types a scope sees: its own, then the module's for the names it does not bind. A view,
+    not a copy per method call (a copy made a module of thousands of statements quadratic)."""
+    __slots__ = ("_own", "_bound", "_module")
+
+    def __init__(self, own: Mapping[str, str], bound: frozenset[str], module: Mapping[str, str]) -> None:
+        self._own, self._bound, self._module = own, bound, module
+
+    def __getitem__(self, name: str) -> str:
+        if name in self._own:
+            return self._own[name]
+        if name in self._bound:
+            raise KeyError(name)
+        return self._module[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._own
+        yield from (n for n in self._module if n not in self._own and n not in self._bound)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _dotted_import(node: ast.expr, ctx: ModuleContext) -> str | None:
@@ -1380,11 +1403,7 @@ class FunctionLowerer:
 
     def receiver_type(self, node: ast.expr) -> str | None:
         s = self.s
-        known = dict(s.ctx.global_types)
-        for name in s.locals:
-            known.pop(name, None)
-        known.update(s.types)
-        return _static_type(node, s.ctx, known)
+        return _static_type(node, s.ctx, _ScopeTypes(s.types, s.locals, s.ctx.global_types))
 
     def literal_text(self, node: ast.expr) -> str | None:
         """A literal argument as text: "True", "sh", "-c", "yaml.SafeLoader", "int"."""
