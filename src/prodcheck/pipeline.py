@@ -147,7 +147,7 @@ def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int) -> l
 def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """Worker processes; on Ctrl-C (or any other way out) they are stopped at once instead of
     finishing every chunk already queued."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_prepare_worker)
     try:
         yield pool
     except BaseException:
@@ -155,6 +155,20 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+WORKER_GC_THRESHOLD = 50_000
+
+
+def _prepare_worker() -> None:
+    """Worker set-up. The per-file phase allocates millions of short-lived ast nodes that are freed
+    by reference counting; the cyclic collector scanning them costs 15-25 % of the CPU (bench/), so
+    workers load the catalog, freeze it out of the collector's view and collect far less often."""
+    _ignore_interrupts()
+    import gc
+    load_catalog()
+    gc.freeze()
+    gc.set_threshold(WORKER_GC_THRESHOLD, 50, 50)
 
 
 def _ignore_interrupts() -> None:
