@@ -70,8 +70,7 @@ def scan(path, formats, outputs, fail_on, jobs, config_path, select, disable, pr
     except ConfigError as exc:
         _die_usage(str(exc))
     except KeyboardInterrupt:
-        click.echo("prodcheck: interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # exit 3 with a clear message instead of a raw traceback
         _die_internal(exc, verbose)
     try:
@@ -249,6 +248,15 @@ def baseline_write(path, output, config_path):
     click.echo(f"wrote {len(accepted)} findings to {target}")
 
 
+def _interrupted():
+    """Ctrl-C: the pipeline has already stopped its workers; leave at once with 130 rather than
+    let interpreter shutdown wait on executor threads."""
+    click.echo("prodcheck: interrupted", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
+
+
 def _die_usage(message: str):
     click.echo(f"prodcheck: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -295,8 +303,7 @@ def review_command(path, base, head, fmt, output, fail_on, quiet, verbose):
     except (GitError, ConfigError) as exc:
         _die_usage(str(exc))
     except KeyboardInterrupt:
-        click.echo("prodcheck: interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # exit 3 with a clear message instead of a raw traceback
         _die_internal(exc, verbose)
     try:
