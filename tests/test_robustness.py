@@ -395,8 +395,6 @@ def test_a_garbage_go_mod_is_a_diagnostic(tmp_path: Path) -> None:
     assert [d.kind for d in result.diagnostics] == ["syntax-error"]
 
 
-@pytest.mark.xfail(strict=True, reason="migration_sql._sibling_state open()s the .down.sql next to an "
-                                      ".up.sql: a FIFO there blocks the scan forever; reported")
 def test_a_fifo_next_to_a_migration_does_not_hang_the_scan(tmp_path: Path) -> None:
     write(tmp_path, "migrations/000001_init.up.sql", "CREATE TABLE t (id int);\n")
     fifo = tmp_path / "migrations" / "000001_init.down.sql"

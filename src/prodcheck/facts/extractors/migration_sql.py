@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -567,6 +568,12 @@ def data_loss_note(ops) -> str:
 def _sibling_state(abspath: str, name: str) -> str:
     """"missing", "empty" (no statements) or "present" for a file next to `abspath`."""
     target = os.path.join(os.path.dirname(abspath), name)
+    try:
+        info = os.lstat(target)
+    except OSError:
+        return "missing"
+    if not stat.S_ISREG(info.st_mode):
+        return "present"     # a link or a FIFO: never follow it out of the tree or block on it
     try:
         with open(target, encoding="utf-8", errors="replace") as handle:
             text = handle.read(1_000_000)
