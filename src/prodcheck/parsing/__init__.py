@@ -17,6 +17,7 @@ class ParsedFile:
     text: str
     tree: object | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)   # per-file views shared by extractors and rules
     _lines: list[str] | None = None
 
     @property

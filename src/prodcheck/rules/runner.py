@@ -28,7 +28,7 @@ def run_file_rules(parsed, rules: Iterable[Rule]) -> tuple[list[Finding], list[D
     for rule in rules:
         if isinstance(rule, FileRule) and rule.applies_to(parsed.language, parsed.kind):
             applied.add(rule.id)
-            _guarded(rule, lambda r=rule: r.check(parsed, ctx), ctx, findings, diagnostics)
+            _guarded(rule, parsed, ctx, findings, diagnostics)
     return findings, diagnostics, applied
 
 
@@ -40,10 +40,11 @@ def _dispatch_index(rules: list[NodeRule]) -> dict:
     return index
 
 
-def _guarded(rule: Rule, produce, ctx: FileContext, findings: list[Finding],
+def _guarded(rule: Rule, subject: object, ctx: FileContext, findings: list[Finding],
              diagnostics: list[Diagnostic], line: int = 0) -> None:
+    """`rule.check(subject, ctx)`, its failure becoming a diagnostic instead of ending the scan."""
     try:
-        findings.extend(produce() or ())
+        findings.extend(rule.check(subject, ctx) or ())
     except RecursionError:
         diagnostics.append(Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep", line))
     except Exception as exc:  # a broken rule must not stop the scan or lose other findings
@@ -61,13 +62,10 @@ def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Fin
         if rules:
             ctx.symbols = list(symbols)
             for rule in rules:
-                _guarded(rule, lambda r=rule, n=node: r.check(n, ctx), ctx, findings, diagnostics,
-                         getattr(node, "lineno", 0))
+                _guarded(rule, node, ctx, findings, diagnostics, getattr(node, "lineno", 0))
         if isinstance(node, _SCOPES):
             symbols = (*symbols, node.name)
-        children = list(ast.iter_child_nodes(node))
-        for child in reversed(children):
-            stack.append((child, symbols))
+        stack.extend((child, symbols) for child in reversed(list(ast.iter_child_nodes(node))))
 
 
 _TS_SCOPES = frozenset({
@@ -86,8 +84,7 @@ def walk_treesitter(tree, index: dict, ctx: FileContext, findings: list[Finding]
         if rules:
             ctx.symbols = list(symbols)
             for rule in rules:
-                _guarded(rule, lambda r=rule, n=node: r.check(n, ctx), ctx, findings, diagnostics,
-                         node.start_point[0] + 1)
+                _guarded(rule, node, ctx, findings, diagnostics, node.start_point[0] + 1)
         if node.type in _TS_SCOPES:
             name = node.child_by_field_name("name")
             if name is not None and name.text:

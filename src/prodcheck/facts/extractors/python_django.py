@@ -37,7 +37,7 @@ from prodcheck.facts.extractors.python_common import (
 )
 from prodcheck.facts.extractors.python_flask import BENIGN_DECORATOR_WORDS
 from prodcheck.facts.extractors.python_handlers import (
-    FunctionNode, ModuleView, absent, collection_return, explicit_auth_check, name_role,
+    FunctionNode, ModuleView, absent, collection_return, explicit_auth_check, module_view, name_role,
     pagination_evidence, passes_request, present, rate_limit_decorator, raw_body_reads,
     schema_validation, unknown,
 )
@@ -104,7 +104,7 @@ class ViewClass:
 
 
 def extract(parsed, builder) -> None:
-    view = ModuleView.of(parsed.path, parsed.tree)
+    view = module_view(parsed)
     if not view.imports_module("django", "rest_framework"):
         return
     for route in _view_routes(view):

@@ -607,3 +607,12 @@ __all__ = [
     "looks_like_auth", "name_role", "pagination_evidence", "passes_request", "rate_limit_decorator",
     "present", "raw_body_reads", "returns", "schema_validation", "status_code_of", "unknown",
 ]
+
+
+def module_view(parsed) -> ModuleView:
+    """The file's `ModuleView`, built once per parsed file and shared by every extractor and rule
+    that needs its imports, constants or top-level definitions."""
+    view = parsed.memo.get("python.module-view")
+    if view is None:
+        view = parsed.memo["python.module-view"] = ModuleView.of(parsed.path, parsed.tree)
+    return view

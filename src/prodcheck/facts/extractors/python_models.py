@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 
 from prodcheck.facts.extract import Extractor
-from prodcheck.facts.extractors.python_common import import_map, is_package_init, module_name, qualified_name
+from prodcheck.facts.extractors.python_common import qualified_name
+from prodcheck.facts.extractors.python_handlers import module_view
 from prodcheck.model import DataModel, ExternalCall, Location, ModelField
 
 DJANGO_BASES = ("django.db.models.Model", "models.Model")
@@ -36,8 +37,7 @@ _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "optio
 
 def extract(parsed, builder) -> None:
     tree: ast.Module = parsed.tree
-    module = module_name(parsed.path)
-    imports = import_map(tree, module, is_package_init(parsed.path))
+    imports = module_view(parsed).imports
     sqlalchemy_bases = _declarative_bases(tree, imports)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):

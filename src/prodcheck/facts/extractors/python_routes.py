@@ -34,7 +34,7 @@ from prodcheck.facts.extractors.python_common import (
     is_package_init, iter_child_statements, keyword, last_name, name_tokens, symbol_id,
 )
 from prodcheck.facts.extractors.python_handlers import (
-    Constructed, FunctionNode, ModuleView, RouteSpec, present,
+    Constructed, FunctionNode, ModuleView, RouteSpec, module_view, present,
 )
 from prodcheck.facts.model import Mount, Route
 from prodcheck.model import Endpoint
@@ -72,7 +72,7 @@ class Scope:
 
 
 def extract(parsed, builder) -> None:
-    view = ModuleView.of(parsed.path, parsed.tree)
+    view = module_view(parsed)
     default_framework = _file_framework(view)
     if default_framework is None:
         return

@@ -12,9 +12,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
-from prodcheck.facts.extractors.python_common import (
-    dotted, import_map, is_package_init, may_pass_keyword, module_name, qualified_name,
-)
+from prodcheck.facts.extractors.python_common import dotted, may_pass_keyword, qualified_name
+from prodcheck.facts.extractors.python_handlers import module_view
 
 __all__ = [
     "bound_constructor", "enclosing_function", "imports", "insert_keyword_diff", "line_edit_diff",
@@ -23,12 +22,8 @@ __all__ = [
 
 
 def imports(ctx) -> Mapping[str, str]:
-    found = ctx.data.get("python.imports")
-    if found is None:
-        tree = ctx.file.tree
-        found = import_map(tree, module_name(ctx.path), is_package_init(ctx.path)) if tree is not None else {}
-        ctx.data["python.imports"] = found
-    return found
+    """The file's import map, shared with the extractors through the parsed file's memo."""
+    return module_view(ctx.file).imports if ctx.file.tree is not None else {}
 
 
 def qualified(ctx, node: ast.AST | None) -> str:
