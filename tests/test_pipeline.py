@@ -63,12 +63,18 @@ def test_fingerprint_survives_moving_lines_but_not_other_files(tmp_path: Path) -
     assert prints["Dockerfile"] == before and prints["svc/Dockerfile"] != before
 
 
-def test_identical_findings_get_distinct_fingerprints(tmp_path: Path) -> None:
-    _dockerfile(tmp_path, "Dockerfile", "FROM a:1\nUSER root\nRUN x\nUSER root\n")
-    report = scan(tmp_path, ONLY)
-    assert len(report.findings) == 1  # only the last USER counts for this rule
-    prints = [f.fingerprint for f in report.findings]
-    assert len(set(prints)) == len(prints)
+def test_identical_findings_get_distinct_fingerprints() -> None:
+    from prodcheck.fingerprint import with_fingerprints
+    from prodcheck.model import Confidence, Finding, Location, Severity
+
+    def finding(line: int) -> Finding:
+        return Finding("GEN-OPS-101", Area.OPS, Severity.HIGH, Confidence.HIGH, "m",
+                       Location.at("Dockerfile", line, snippet="USER root"))
+
+    first, second = with_fingerprints([finding(2), finding(4)])
+    assert first.fingerprint != second.fingerprint
+    moved = with_fingerprints([finding(12), finding(14)])
+    assert [f.fingerprint for f in moved] == [first.fingerprint, second.fingerprint]
 
 
 def test_parallel_and_sequential_scans_are_identical(tmp_path: Path) -> None:
