@@ -372,9 +372,7 @@ def _analyse(tmp_path: Path, rel: str, content: str):
 
 
 @pytest.mark.parametrize(("rel", "content"), [
-    pytest.param("calls.py", "x = f" + "(1)" * 1900 + "\n", marks=pytest.mark.xfail(
-        strict=True, reason="recursive helpers: one rule-error per call node (PY-REL-001) and an extractor "
-                            "too-deep (python-models) for a parseable 1900-call chain; reported")),
+    ("calls.py", "x = f" + "(1)" * 1900 + "\n"),
     ("concat.ts", "const x = 'a'" + " + 'a'" * 20_000 + ";\n"),
     ("chain.go", "package main\nvar x = a" + ".b" * 20_000 + "\n"),
 ], ids=["python-call-chain", "ts-string-concatenation", "go-selector-chain"])
@@ -383,13 +381,24 @@ def test_deep_but_parseable_code_is_analysed_without_errors(tmp_path: Path, rel:
     assert not [d for d in result.diagnostics if d.kind in OUR_BUGS or d.message.startswith("extractor")]
 
 
-@pytest.mark.xfail(strict=True, reason="no Dockerfile syntax diagnostics yet (unknown instruction); reported")
 def test_a_dockerfile_syntax_error_is_a_diagnostic(tmp_path: Path) -> None:
     result = _analyse(tmp_path, "Dockerfile", "FORM python:3.12\nRUN echo hi\n")
     assert [d.kind for d in result.diagnostics] == ["syntax-error"]
 
 
-@pytest.mark.xfail(strict=True, reason="go.mod is read by an extractor that skips what it cannot read; reported")
+def test_dockerfile_heredocs_are_read_as_bodies_not_instructions(tmp_path: Path) -> None:
+    from prodcheck.parsing.dockerfile import parse_dockerfile
+    text = ("FROM python:3.12-slim\nRUN <<EOF\napt-get update\npip install flask\nEOF\n"
+            "COPY <<-CONF /etc/app.conf\n\tworkers=2\n\tCONF\nUSER app\n")
+    errors: list = []
+    instructions = parse_dockerfile(text, errors)
+    assert errors == []
+    assert [(i.keyword, i.line) for i in instructions] == [("FROM", 1), ("RUN", 2), ("COPY", 6), ("USER", 9)]
+    assert "pip install flask" in instructions[1].value
+    result = _analyse(tmp_path, "Dockerfile", text)
+    assert [d.kind for d in result.diagnostics] == []
+
+
 def test_a_garbage_go_mod_is_a_diagnostic(tmp_path: Path) -> None:
     result = _analyse(tmp_path, "go.mod", "modul ??? garbage\nrequire (\n  foo\n")
     assert [d.kind for d in result.diagnostics] == ["syntax-error"]

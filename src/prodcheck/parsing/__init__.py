@@ -86,7 +86,21 @@ def _parse_python(parsed: ParsedFile):
 
 def _parse_dockerfile(parsed: ParsedFile):
     from prodcheck.parsing.dockerfile import parse_dockerfile
-    return parse_dockerfile(parsed.text)
+    errors = []
+    instructions = parse_dockerfile(parsed.text, errors)
+    parsed.diagnostics.extend(Diagnostic(parsed.path, "syntax-error", error.message, error.line)
+                              for error in errors)
+    return instructions
+
+
+def _check_go_mod(parsed: ParsedFile):
+    from prodcheck.parsing.gomod import check_go_mod
+    errors = check_go_mod(parsed.text)
+    if errors:                  # one diagnostic per broken file, like a parser's first error
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        parsed.diagnostics.append(Diagnostic(parsed.path, "syntax-error", errors[0].message + more,
+                                             errors[0].line))
+    return None                 # the manifests extractor reads go.mod from the text
 
 
 def _parse_yaml(parsed: ParsedFile):
@@ -129,5 +143,6 @@ _PARSERS = {
     "javascript": _parse_treesitter,
     "typescript": _parse_treesitter,
     "go": _parse_treesitter,
+    "gomod": _check_go_mod,
     "sql": _parse_sql,
 }

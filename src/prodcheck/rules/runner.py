@@ -3,7 +3,9 @@ language (dispatch by node type), then the file rules. A rule that raises become
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from prodcheck.model import Diagnostic, Finding
 from prodcheck.rules.base import FileRule, NodeRule, Rule
@@ -29,7 +31,22 @@ def run_file_rules(parsed, rules: Iterable[Rule]) -> tuple[list[Finding], list[D
         if isinstance(rule, FileRule) and rule.applies_to(parsed.language, parsed.kind):
             applied.add(rule.id)
             _guarded(rule, parsed, ctx, findings, diagnostics)
-    return findings, diagnostics, applied
+    return findings, _one_per_rule(diagnostics), applied
+
+
+def _one_per_rule(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A rule that fails on one node usually fails on every node of that shape: report its first
+    failure in the file once, with how many times it happened, instead of one line per node."""
+    if len(diagnostics) < 2:
+        return diagnostics
+    first: dict[str, Diagnostic] = {}
+    count: Counter[str] = Counter()
+    for diagnostic in diagnostics:
+        rule_id = diagnostic.message.split(maxsplit=1)[0].rstrip(":")
+        first.setdefault(rule_id, diagnostic)
+        count[rule_id] += 1
+    return [replace(d, message=f"{d.message} ({count[rule_id]} times in this file)") if count[rule_id] > 1 else d
+            for rule_id, d in first.items()]
 
 
 def _dispatch_index(rules: list[NodeRule]) -> dict:

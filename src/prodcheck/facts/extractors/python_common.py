@@ -104,23 +104,25 @@ def _bindings(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) 
 
 
 def qualified_name(node: ast.AST | None, imports: Mapping[str, str]) -> str:
-    """`requests.get`, `flask.Blueprint`, `requests.Session().get`; "" when not a plain chain."""
-    parts: list[str] = []
+    """`requests.get`, `flask.Blueprint`, `requests.Session().get`; "" when not a plain chain.
+    Iterative: a chain of thousands of calls (`f(1)(1)...`) must not exhaust the stack."""
+    parts: list[str | None] = []          # attribute names, None for a call, outermost first
     current = node
     while True:
         if isinstance(current, ast.Attribute):
             parts.append(current.attr)
             current = current.value
         elif isinstance(current, ast.Call):
-            inner = qualified_name(current.func, imports)
-            if not inner:
-                return ""
-            return ".".join([inner + "()", *reversed(parts)]) if parts else inner + "()"
+            parts.append(None)
+            current = current.func
         elif isinstance(current, ast.Name):
-            head = imports.get(current.id, current.id)
-            return ".".join([head, *reversed(parts)])
+            break
         else:
             return ""
+    pieces = [imports.get(current.id, current.id)]
+    for part in reversed(parts):
+        pieces.append("()" if part is None else "." + part)
+    return "".join(pieces)
 
 
 def dotted(node: ast.AST | None) -> str:
