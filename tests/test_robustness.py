@@ -361,6 +361,42 @@ def test_the_scanned_projects_broken_pyproject_does_not_stop_the_scan(content: b
     assert not [d for d in data["diagnostics"] if d["kind"] in OUR_BUGS]
 
 
+def test_a_file_over_its_time_budget_is_stopped_and_the_scan_goes_on(tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    import prodcheck.pipeline as pipeline
+    write(tmp_path, "slow.py", "x = 1\n")
+    write(tmp_path, "fast.py", "import requests\nrequests.get('https://example.com')\n")
+    real_parse = pipeline.parse
+
+    def parse(source):
+        if source.path == "slow.py":
+            time.sleep(30)          # a pathological file meeting a slow path of ours
+        return real_parse(source)
+
+    monkeypatch.setattr(pipeline, "parse", parse)
+    files, _ = discover(tmp_path, Config())
+    started = time.monotonic()
+    results = {r.facts.path: r for r in pipeline.analyse_files(files, ("PY-REL-001",), 1, time_budget=0.5)}
+    assert time.monotonic() - started < 10
+    assert [(d.kind, "time budget" in d.message) for d in results["slow.py"].diagnostics] == [("timeout", True)]
+    assert [f.rule_id for f in results["fast.py"].findings] == ["PY-REL-001"]
+    assert signal_is_default()
+
+
+def signal_is_default() -> bool:
+    import signal
+    return signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None) and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_the_file_time_budget_is_configurable() -> None:
+    from prodcheck.config import ConfigError, parse_config
+    assert parse_config({"file-time-budget": 5}).file_time_budget == 5.0
+    assert parse_config({"file-time-budget": 0}).file_time_budget == 0.0
+    with pytest.raises(ConfigError, match="file-time-budget"):
+        parse_config({"file-time-budget": "soon"})
+
+
 # ---------------------------------------------------------------- known gaps (reported, strict xfail)
 
 def _analyse(tmp_path: Path, rel: str, content: str):

@@ -11,6 +11,7 @@ from pathlib import Path
 from prodcheck.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+DEFAULT_FILE_TIME_BUDGET = 60.0     # seconds; the slowest real file we know takes under 2 s
 PROFILES = ("default", "startup", "enterprise")
 
 
@@ -29,6 +30,7 @@ class Config:
     fail_on: Severity = Severity.HIGH
     profile: str = "default"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    file_time_budget: float = DEFAULT_FILE_TIME_BUDGET   # seconds per file; 0 = no limit
     jobs: int = 0                         # 0 = all cores
     baseline: str = ""                    # path relative to the scan root
     use_baseline: bool = True             # False while a baseline is being written
@@ -42,7 +44,8 @@ class Config:
 _KEYS = {
     "include": "list", "exclude": "list", "enable": "list", "disable": "list", "select": "list",
     "severity": "table", "fail-on": "severity", "fail_on": "severity", "profile": "str",
-    "max-file-size": "int", "max_file_size": "int", "jobs": "int", "baseline": "str",
+    "max-file-size": "int", "max_file_size": "int", "file-time-budget": "float",
+    "file_time_budget": "float", "jobs": "int", "baseline": "str",
     "public-paths": "list", "public_paths": "list",
 }
 
@@ -115,6 +118,10 @@ def parse_config(data: dict, source: str = "") -> Config:
             if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
                 raise ConfigError(f"{where}key '{key}' must be a non-negative integer")
             values[name] = raw
+        elif kind == "float":
+            if not isinstance(raw, (int, float)) or isinstance(raw, bool) or raw < 0:
+                raise ConfigError(f"{where}key '{key}' must be a non-negative number of seconds")
+            values[name] = float(raw)
         elif kind == "severity":
             values[name] = _severity(raw, key, where)
         elif kind == "table":

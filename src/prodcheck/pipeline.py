@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prodcheck import __version__
-from prodcheck.config import Config
+from prodcheck.config import DEFAULT_FILE_TIME_BUDGET, Config
 from prodcheck.discovery import SourceFile, discover
 from prodcheck.discovery.walk import display_path
 from prodcheck.facts.builder import FactsBuilder
@@ -42,6 +42,11 @@ PARALLEL_MIN_FILES = 48
 Progress = Callable[[int, int], None]
 
 
+class FileTimeBudgetExceeded(BaseException):
+    """Raised in the middle of a file's analysis when its time budget runs out. A BaseException so
+    that no guard meant for a failing rule or extractor (`except Exception`) can swallow it."""
+
+
 @dataclass(frozen=True, slots=True)
 class FileResult:
     facts: FileFacts
@@ -50,14 +55,44 @@ class FileResult:
     applied: frozenset[str]
 
 
-def analyse_file(source: SourceFile, rule_ids: tuple[str, ...]) -> FileResult:
+def analyse_file(source: SourceFile, rule_ids: tuple[str, ...],
+                 time_budget: float = DEFAULT_FILE_TIME_BUDGET) -> FileResult:
     """Per-file phase: read, parse, extract facts, run per-file rules. Never raises: extractors and
     rules are guarded one by one; any other failure (a parser bug) loses this file only, as an
-    `analysis-error` diagnostic, not the scan."""
+    `analysis-error` diagnostic, not the scan. A file still being analysed after `time_budget`
+    seconds (a pathological input meeting a slow path of ours) is stopped and reported as a
+    `timeout` diagnostic; the scan goes on with the next file."""
     try:
-        return _analyse_file(source, rule_ids)
+        with _time_budget(time_budget):
+            return _analyse_file(source, rule_ids)
+    except FileTimeBudgetExceeded:
+        return _lost(source, "timeout", f"analysis stopped after {time_budget:g} s (the per-file time "
+                                        f"budget, `file-time-budget` in the configuration); not scanned")
     except Exception as exc:  # the last guard of the per-file phase
         return _lost(source, "analysis-error", f"analysis failed: {type(exc).__name__}: {exc}")
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """SIGALRM after `seconds` of wall time, in the main thread of a process that does not use
+    SIGALRM itself (worker processes always qualify); elsewhere, no budget."""
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread()
+              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None))
+    if not usable:
+        yield
+        return
+
+    def expired(_signum, _frame):
+        raise FileTimeBudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...]) -> FileResult:
@@ -79,17 +114,19 @@ def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...]) -> FileResult:
     return FileResult(builder.freeze(), tuple(findings), tuple(diagnostics), frozenset(applied))
 
 
-def _analyse_chunk(chunk: list[SourceFile], rule_ids: tuple[str, ...]) -> list[FileResult]:
-    return [analyse_file(source, rule_ids) for source in chunk]
+def _analyse_chunk(chunk: list[SourceFile], rule_ids: tuple[str, ...],
+                   time_budget: float) -> list[FileResult]:
+    return [analyse_file(source, rule_ids, time_budget) for source in chunk]
 
 
 def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
-                  progress: Progress | None = None) -> list[FileResult]:
+                  progress: Progress | None = None,
+                  time_budget: float = DEFAULT_FILE_TIME_BUDGET) -> list[FileResult]:
     total = len(files)
     if jobs <= 1 or total < PARALLEL_MIN_FILES:
         results = []
         for done, source in enumerate(files, start=1):
-            results.append(analyse_file(source, rule_ids))
+            results.append(analyse_file(source, rule_ids, time_budget))
             if progress:
                 progress(done, total)
         return results
@@ -98,7 +135,7 @@ def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
     broken: list[int] = []
     done = 0
     with _pool(jobs) as pool:
-        futures = _submit(pool, [(chunk, rule_ids) for chunk in chunks])
+        futures = _submit(pool, [(chunk, rule_ids, time_budget) for chunk in chunks])
         for index, future in enumerate(futures):
             try:
                 results_by_chunk[index] = _result(future)
@@ -109,7 +146,8 @@ def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
             if progress:
                 progress(done, total)
     if broken:
-        retried = iter(_isolate([source for index in broken for source in chunks[index]], rule_ids, jobs))
+        retried = iter(_isolate([source for index in broken for source in chunks[index]], rule_ids, jobs,
+                                time_budget))
         for index in broken:
             results_by_chunk[index] = [next(retried) for _ in chunks[index]]
         if progress:
@@ -117,7 +155,8 @@ def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
     return [result for index in range(len(chunks)) for result in results_by_chunk[index]]
 
 
-def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int) -> list[FileResult]:
+def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
+             time_budget: float) -> list[FileResult]:
     """The files of chunks whose worker died (one crash breaks the whole pool), again one file per
     task in fresh pools; after each broken round the first file left runs alone, so only a file
     that kills its worker by itself is lost, as a `worker-crash` diagnostic."""
@@ -125,7 +164,7 @@ def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int) -> l
     pending = list(range(len(files)))
     while pending:
         with _pool(min(jobs, len(pending))) as pool:
-            futures = _submit(pool, [([files[i]], rule_ids) for i in pending])
+            futures = _submit(pool, [([files[i]], rule_ids, time_budget) for i in pending])
             for i, future in zip(pending, futures, strict=True):
                 try:
                     results[i] = _result(future)[0]
@@ -136,7 +175,7 @@ def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int) -> l
             first = pending.pop(0)
             with _pool(1) as pool:
                 try:
-                    results[first] = _result(_submit(pool, [([files[first]], rule_ids)])[0])[0]
+                    results[first] = _result(_submit(pool, [([files[first]], rule_ids, time_budget)])[0])[0]
                 except BrokenProcessPool:
                     results[first] = _lost(files[first], "worker-crash",
                                            "the worker process analysing this file died; not scanned")
@@ -184,9 +223,9 @@ def _submit(pool: ProcessPoolExecutor, tasks: list[tuple]) -> list[Future | None
     then stop it) and has left Ctrl-C to the main process."""
     futures: list[Future | None] = []
     with _interrupts_held():
-        for chunk, rule_ids in tasks:
+        for task in tasks:
             try:
-                futures.append(pool.submit(_analyse_chunk, chunk, rule_ids))
+                futures.append(pool.submit(_analyse_chunk, *task))
             except BrokenProcessPool:
                 futures.append(None)
     return futures
@@ -309,7 +348,7 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
     t = time.perf_counter()
     jobs = config.jobs or os.cpu_count() or 1
     per_file_ids = tuple(r.id for r in rules if not isinstance(r, (ProjectRule, TaintRule)))
-    results = analyse_files(files, per_file_ids, jobs, progress)
+    results = analyse_files(files, per_file_ids, jobs, progress, config.file_time_budget)
     timings["per_file"] = time.perf_counter() - t
 
     t = time.perf_counter()
