@@ -355,9 +355,6 @@ def test_reports_are_byte_identical_across_jobs_and_creation_order(tmp_path: Pat
 
 # ---------------------------------------------------------------- (f) prodcheck on itself
 
-@pytest.mark.xfail(strict=True, reason="reported: GEN-SEC-101/102 flag the example keys in the docstrings of "
-                                      "secrets/hardcoded_secret.py, secrets/secret_assignment.py and "
-                                      "compose/plaintext_secret.py")
 def test_prodcheck_finds_nothing_high_or_critical_in_itself() -> None:
     report = scan(SRC, Config(use_baseline=False))
     serious = [(f.rule_id, f.location.path, f.location.start.line, f.message) for f in report.findings

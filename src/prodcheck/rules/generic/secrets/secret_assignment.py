@@ -25,12 +25,14 @@ the variable is missing.
 Values are judged by shape: a weak real password made of lowercase words (`correcthorse`) is not
 reported, and neither is a literal that mentions its own purpose (`"my-jwt-secret"`). Test files,
 documentation and template files (`.env.example`, `*.sample.yaml`) are not scanned; whole-line
-comments and lines over 2,000 characters (minified files) are skipped, but literals inside
-docstrings are not told apart from code. A literal compared with (`password == "..."`) rather than
+comments, lines inside Python docstrings (documentation, not assignments) and lines over 2,000
+characters (minified files) are skipped; in other languages, literals inside block comments are
+not told apart from code. A literal compared with (`password == "..."`) rather than
 assigned is not reported. Lines that GEN-SEC-101 reports are left to it.
 """
 from __future__ import annotations
 
+import ast
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -80,6 +82,7 @@ def check(file, ctx):
         return
     lines = file.lines
     known_lines: frozenset[int] | None = None       # computed on the first candidate: most files have none
+    docstring_lines: frozenset[int] | None = None
     for index in hinted_lines(file.text):
         line = lines[index] if index < len(lines) else ""
         if len(line) > MAX_LINE_LENGTH or _COMMENT_LINE.match(line):
@@ -89,12 +92,29 @@ def check(file, ctx):
             continue
         if known_lines is None:
             known_lines = lines_of(file.text, find_known_secrets(file.text))
+            docstring_lines = python_docstring_lines(file.tree) if file.language == "python" else frozenset()
         if index + 1 in known_lines:
             continue                                # GEN-SEC-101 reports the credential by its format
+        if index + 1 in docstring_lines:
+            continue                                # documentation showing an assignment, not one
         message = (f"hardcoded fallback value for `{candidate.name}`" if candidate.fallback
                    else f"`{candidate.name}` is assigned a hardcoded secret")
         yield ctx.finding(RULE, (index + 1, candidate.start + 1), message,
                           snippet=mask_spans(line, [(candidate.start, candidate.end)]))
+
+
+def python_docstring_lines(tree) -> frozenset[int]:
+    """1-based line numbers covered by the module, class and function docstrings of a Python tree."""
+    if not isinstance(tree, ast.Module):
+        return frozenset()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    return frozenset(lines)
 
 
 def hinted_lines(text: str) -> list[int]:
