@@ -24,3 +24,12 @@ def test_snippets_of_other_rules_are_redacted(tmp_path: Path) -> None:
     report = scan(tmp_path, Config(use_baseline=False, jobs=1))
     snippets = " ".join(f.location.snippet for f in report.findings)
     assert report.findings and PASSWORD not in snippets
+
+
+def test_credential_pairs_and_fake_looking_keys_are_masked_but_ordinary_calls_are_not() -> None:
+    assert PASSWORD not in redact(f'    auth=("admin", "{PASSWORD}"),')
+    assert PASSWORD not in redact(f'session.auth = HTTPBasicAuth("admin", "{PASSWORD}")')
+    webhook_secret = "abcdefghijklmnopqrstuvwx"        # fake-looking: no rule reports it, still masked
+    assert webhook_secret not in redact(f'post("https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/{webhook_secret}")')
+    assert redact('print("admin", "Hello, world")') == 'print("admin", "Hello, world")'
+    assert redact('auth=("admin", "")') == 'auth=("admin", "")'

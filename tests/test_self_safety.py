@@ -308,8 +308,6 @@ def test_no_output_format_prints_a_planted_secret_in_full(tmp_path: Path) -> Non
     assert leaks == {fmt: [] for fmt in outputs}
 
 
-@pytest.mark.xfail(strict=True, reason="redaction gaps, reported: Slack webhook URLs are not a known format; a "
-                                      "password passed positionally (auth=(user, pw)) in a multi-line snippet")
 def test_secrets_in_other_findings_snippets_are_masked(tmp_path: Path) -> None:
     webhook = "https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/" + "abcdefghijklmnopqrstuvwx"
     password = "HunterPwd2" + "XyZ9q"
@@ -428,11 +426,11 @@ REAL_ANALYSE = pipeline.analyse_file
 CRASHING = ("pkg/mod007.py", "pkg/mod031.py")
 
 
-def killing_analyse(source, rule_ids):
+def killing_analyse(source, rule_ids, time_budget):
     """Stands in for `pipeline.analyse_file` in forked workers: dies on the CRASHING files."""
     if source.path in CRASHING:
         os._exit(70)
-    return REAL_ANALYSE(source, rule_ids)
+    return REAL_ANALYSE(source, rule_ids, time_budget)
 
 
 @pytest.fixture

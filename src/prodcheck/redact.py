@@ -11,16 +11,25 @@ from dataclasses import replace
 
 from prodcheck.model import Finding, Location
 from prodcheck.rules.generic.secrets.heuristics import is_secret_name, looks_like_secret
-from prodcheck.rules.generic.secrets.patterns import find_known_secrets, mask
+from prodcheck.rules.generic.secrets.patterns import find_known_secrets, key_shaped_spans, mask
 
 _ASSIGNMENT = re.compile(
     r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::=|=|:)\s*(?:b?["'`](?P<quoted>[^"'`\n]+)["'`]|(?P<bare>[^\s"'`,;]+))""")
+# `auth=("admin", "s3cret")`, `HTTPBasicAuth("admin", "s3cret")`: the second literal is a password
+_CREDENTIAL_PAIR = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*\(|\()\s*[rbu]?["'][^"'\n]*["']\s*,\s*[rbu]?["'](?P<secret>[^"'\n]+)["']""")
+PAIR_NAMES = ("auth", "credentials", "basicauth", "login")
 
 
 def redact(text: str) -> str:
     if not text:
         return text
     spans = [(s.start, s.end) for s in find_known_secrets(text)]
+    spans.extend(key_shaped_spans(text))
+    for match in _CREDENTIAL_PAIR.finditer(text):
+        name = match.group("name").lower().replace("_", "")
+        if any(word in name for word in PAIR_NAMES) and looks_like_secret(match.group("secret")):
+            spans.append(match.span("secret"))
     for match in _ASSIGNMENT.finditer(text):
         group = "quoted" if match.group("quoted") is not None else "bare"
         value = match.group(group)
@@ -29,7 +38,7 @@ def redact(text: str) -> str:
     if not spans:
         return text
     out, cursor = [], 0
-    for start, end in sorted(spans):
+    for start, end in sorted(set(spans)):
         if start < cursor:
             continue
         out.append(text[cursor:start])

@@ -286,6 +286,17 @@ def scan_formats(formats: tuple[KeyFormat, ...], text: str) -> list[KnownSecret]
     return sorted(found, key=lambda s: s.start)
 
 
+def key_shaped_spans(text: str) -> list[Span]:
+    """Spans of every value shaped like a self-identifying key (the formats that need no context),
+    fake-looking or not: what a report masks even when no rule would report it."""
+    spans = []
+    for key_format in KEY_FORMATS:
+        if key_format.locate is not _random_key or not any(t in text for t in key_format.triggers):
+            continue
+        spans.extend(match.span("secret") for match in key_format.pattern.finditer(text))
+    return spans
+
+
 def lines_of(text: str, secrets: list[KnownSecret]) -> frozenset[int]:
     """The 1-based lines the credentials span (a key block covers several)."""
     lines: set[int] = set()
