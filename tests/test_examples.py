@@ -1,6 +1,7 @@
 """The bundled example services, scanned with every rule.
 
-Each file of the examples (`python-flawed`, `python-good`, `node-flawed`, `node-good`) marks inline
+Each file of the examples (`python-flawed`, `python-good`, `node-flawed`, `node-good`, `go-flawed`,
+`go-good`) marks inline
 the findings it must (`expect`) and must not (`ok`) produce (JSON files in a `<name>.expect.toml`
 sidecar); any other finding of any rule fails the test, so a new rule that fires on an example has
 to be acknowledged there (or fixed). Every `*-flawed` example is BLOCKED, every `*-good` one PASSes.
@@ -20,11 +21,12 @@ from prodcheck.model import Severity, Verdict
 EXAMPLES = Path(__file__).parents[1] / "examples"
 FLAWED = EXAMPLES / "python-flawed"
 GOOD = EXAMPLES / "python-good"
-FLAWED_EXAMPLES = ["python-flawed", "node-flawed"]
-GOOD_EXAMPLES = ["python-good", "node-good"]
+FLAWED_EXAMPLES = ["python-flawed", "node-flawed", "go-flawed"]
+GOOD_EXAMPLES = ["python-good", "node-good", "go-good"]
 ALL_EXAMPLES = [*FLAWED_EXAMPLES, *GOOD_EXAMPLES]
 LANGUAGE = {"python-flawed": "python", "python-good": "python",
-            "node-flawed": "typescript", "node-good": "typescript"}
+            "node-flawed": "typescript", "node-good": "typescript",
+            "go-flawed": "go", "go-good": "go"}
 CRASH_KINDS = ("rule-error", "extractor-error", "worker-crash")
 
 
@@ -80,7 +82,7 @@ def test_example_is_scanned_whole(name: str) -> None:
 
 ENDPOINTS = {
     "python-flawed": {
-        "GET /orders", "GET /orders/search", "POST /orders", "DELETE /orders/{order_id}",
+        "GET /orders/", "GET /orders/search", "POST /orders/", "DELETE /orders/{order_id}",
         "POST /users/register", "POST /users/login", "DELETE /users/{user_id}",
     },
     "python-good": {

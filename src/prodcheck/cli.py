@@ -50,16 +50,21 @@ def main() -> None:
 @click.option("--profile", type=click.Choice(["default", "startup", "enterprise"]), default=None)
 @click.option("--baseline", "baseline", default=None, help="Baseline file (default: .prodcheck-baseline.json).")
 @click.option("--timings", is_flag=True, help="Include stage timings in the JSON report.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again; do not read or write the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Cache directory (default: $PRODCHECK_CACHE_DIR, else ~/.cache/prodcheck); must be "
+                   "outside the scanned tree.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the requested reports.")
 @click.option("--verbose", "-v", is_flag=True, help="Show diagnostics and tracebacks.")
 def scan(path, formats, outputs, fail_on, jobs, config_path, select, disable, profile, baseline,
-         timings, quiet, verbose):
+         timings, no_cache, cache_dir, quiet, verbose):
     """Scan PATH (default: the current directory) and report."""
-    from prodcheck.config import ConfigError
+    from prodcheck.config import ConfigError, merge
 
     try:
         config = _config(path, config_path, fail_on=fail_on, jobs=jobs, select=select, disable=disable,
                          profile=profile, baseline=baseline)
+        config = merge(config, cache_dir=_cache_dir(no_cache, cache_dir))
         pairs = _pairs(formats, outputs)
     except (ConfigError, click.UsageError) as exc:
         _die_usage(str(exc))
@@ -82,6 +87,13 @@ def scan(path, formats, outputs, fail_on, jobs, config_path, select, disable, pr
         for d in report.diagnostics:
             click.echo(f"diagnostic {d.kind}: {d.path}{':' + str(d.line) if d.line else ''}: {d.message}", err=True)
     sys.exit(EXIT_FINDINGS if fails(report.findings, config.fail_on) else EXIT_OK)
+
+
+def _cache_dir(no_cache: bool, given: str | None) -> str:
+    if no_cache:
+        return ""
+    from prodcheck.cache import default_cache_dir
+    return given or os.environ.get("PRODCHECK_CACHE_DIR") or str(default_cache_dir())
 
 
 def _config(path, config_path, **overrides):
@@ -285,16 +297,20 @@ REVIEW_EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".txt": "t
               help="Write the review here ('-' is standard output).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
               help="Exit 1 when NEW findings reach this severity (default: high, i.e. when the verdict is BLOCK).")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again; do not read or write the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Cache directory shared by the base and head scans (default as for scan).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the requested review.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
-def review_command(path, base, head, fmt, output, fail_on, quiet, verbose):
+def review_command(path, base, head, fmt, output, fail_on, no_cache, cache_dir, quiet, verbose):
     """Review the change from --base to --head (default: the working tree) of PATH: new findings only,
     scope, API contract delta, risk and rollback, and a verdict (LGTM or BLOCK)."""
-    from prodcheck.config import ConfigError
+    from prodcheck.config import ConfigError, merge
     from prodcheck.review import GitError, review
 
     try:
         config = _config(path, None, fail_on=fail_on, jobs=None, select=(), disable=(), profile=None, baseline=None)
+        config = merge(config, cache_dir=_cache_dir(no_cache, cache_dir))
         fmt = fmt or _review_format(output)
     except (ConfigError, click.UsageError) as exc:
         _die_usage(str(exc))

@@ -35,6 +35,9 @@ class Config:
     baseline: str = ""                    # path relative to the scan root
     use_baseline: bool = True             # False while a baseline is being written
     public_paths: tuple[str, ...] = ()    # extra public-by-nature endpoint patterns
+    cache_dir: str = ""                   # per-file results of earlier scans; "" = no cache. Set by
+                                          # the CLI only: a scanned repository's configuration must
+                                          # not choose where prodcheck reads pickles from
     source: str = ""                      # where it was read from, for messages
 
     def with_only(self, *rule_ids: str) -> Config:

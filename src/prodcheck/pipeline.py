@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prodcheck import __version__
+from prodcheck.cache import ResultCache
 from prodcheck.config import DEFAULT_FILE_TIME_BUDGET, Config
 from prodcheck.discovery import SourceFile, discover
 from prodcheck.discovery.walk import display_path
@@ -27,7 +28,7 @@ from prodcheck.facts.extract import extract_facts
 from prodcheck.facts.model import FileFacts
 from prodcheck.facts.project import ProjectFacts, build_project
 from prodcheck.fingerprint import with_fingerprints
-from prodcheck.model import Diagnostic, Finding, Report, Severity
+from prodcheck.model import Diagnostic, Finding, Report, Severity, pickling
 from prodcheck.not_verified import not_verified
 from prodcheck.parsing import parse
 from prodcheck.redact import redact_finding
@@ -53,6 +54,15 @@ class FileResult:
     findings: tuple[Finding, ...]
     diagnostics: tuple[Diagnostic, ...]
     applied: frozenset[str]
+
+
+def _register_fast_pickling() -> None:
+    """Results cross the process boundary and go into the cache as pickles: see model/pickling.py."""
+    import prodcheck.facts.model as facts_model
+    import prodcheck.taint.ir as taint_ir
+    from prodcheck.model import finding, inventory, location, report, stack
+    pickling.register(pickling.dataclasses_of(location, finding, inventory, report, stack, facts_model, taint_ir))
+    pickling.register([FileResult])
 
 
 def analyse_file(source: SourceFile, rule_ids: tuple[str, ...],
@@ -348,7 +358,18 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
     t = time.perf_counter()
     jobs = config.jobs or os.cpu_count() or 1
     per_file_ids = tuple(r.id for r in rules if not isinstance(r, (ProjectRule, TaintRule)))
-    results = analyse_files(files, per_file_ids, jobs, progress, config.file_time_budget)
+    cache = None
+    if config.cache_dir:
+        cache, cache_diagnostics = ResultCache.open(Path(config.cache_dir), scan_base, files, per_file_ids)
+        diagnostics.extend(cache_diagnostics)
+    cached = {source.path: hit for source in files if cache and (hit := cache.lookup(source)) is not None}
+    fresh = analyse_files([s for s in files if s.path not in cached], per_file_ids, jobs, progress,
+                          config.file_time_budget)
+    by_path = {**cached, **{result.facts.path: result for result in fresh}}
+    results = [by_path[source.path] for source in files]
+    if cache is not None:
+        cache.store(results)
+        diagnostics.extend(cache.diagnostics)
     timings["per_file"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -392,5 +413,7 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
         timings=timings,
     )
 
+
+_register_fast_pickling()
 
 __all__ = ["FileResult", "analyse_file", "scan"]

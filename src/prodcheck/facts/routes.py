@@ -21,10 +21,13 @@ FACET_NAMES = ("auth", "validation", "pagination", "rate_limit")
 _RANK = {FacetState.ABSENT: 0, FacetState.UNKNOWN: 1, FacetState.PRESENT: 2}
 
 
-def join_path(prefix: str, path: str) -> str:
+def join_path(prefix: str, path: str, keep_trailing_slash: bool = False) -> str:
+    """`prefix` + `path`. A route `/` under a prefix is the prefix itself in Express, NestJS and
+    Fastify (`/users`), but the prefix with its slash in Flask, FastAPI and Django (`/users/`), which
+    concatenate: `keep_trailing_slash` asks for the latter."""
     if not prefix:
         return path or "/"
-    if not path or path == "/":
+    if not path or (path == "/" and not keep_trailing_slash):
         return prefix if prefix.startswith("/") else "/" + prefix
     return prefix.rstrip("/") + "/" + path.lstrip("/")
 
@@ -64,7 +67,8 @@ def resolve_endpoints(files: tuple[FileFacts, ...]) -> list[Endpoint]:
                 continue
             for prefix, facets in joined.chains(router, 0, frozenset()):
                 endpoint = with_facets(route.endpoint, facets)
-                endpoints.append(replace(endpoint, path=join_path(prefix, endpoint.path)))
+                endpoints.append(replace(endpoint, path=join_path(prefix, endpoint.path,
+                                                                  keep_trailing_slash=facts.language == "python")))
     endpoints.sort(key=lambda e: (e.path, e.method, e.location.path, e.location.start.line))
     return endpoints
 
