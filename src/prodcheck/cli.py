@@ -283,6 +283,31 @@ def _die_internal(exc: BaseException, verbose: bool):
     sys.exit(EXIT_INTERNAL)
 
 
+@main.command("api-diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("-f", "--format", "fmt", type=click.Choice(("terminal", "md", "json")), default="terminal",
+              show_default=True)
+@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False),
+              help="Write the delta here ('-' is standard output).")
+def api_diff_command(old, new, fmt, output):
+    """Compare two versions of an OpenAPI/Swagger document (files, or git:REF:path) and classify every
+    change as breaking or not. Exit 1 when a change is breaking."""
+    from prodcheck.contracts.api_diff import ApiDiffError, api_diff
+    try:
+        text, breaking = api_diff(old, new, fmt, Path.cwd())
+    except ApiDiffError as exc:
+        _die_usage(str(exc))
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _die_usage(f"cannot write {output}: {exc.strerror}")
+    sys.exit(EXIT_FINDINGS if breaking else EXIT_OK)
+
+
 REVIEW_FORMATS = ("md", "json", "terminal")
 REVIEW_EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".txt": "terminal", ".log": "terminal"}
 

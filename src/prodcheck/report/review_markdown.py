@@ -37,6 +37,11 @@ KIND_WORDS = {"endpoint-removed": "endpoint removed", "method-removed": "method 
 
 # ---------------------------------------------------------------------------- helpers
 
+def kind_words(change: ContractChange) -> str:
+    words = KIND_WORDS.get(change.kind, change.kind.replace("-", " "))
+    return words if change.source == "code" else f"{words}: {cell(change.detail)}"
+
+
 def side(ref_name: str, commit: str) -> str:
     return f"{code(ref_name)} ({commit[:12]})" if commit else ref_name
 
@@ -101,7 +106,7 @@ def contract_bullet(review: Review) -> str:
     breaking = review.breaking
     if not review.contract:
         return "- API contract: no endpoint added, removed or changed in authentication or pagination."
-    listed = ", ".join(f"{code(f'{c.method} {c.path}')} ({KIND_WORDS.get(c.kind, c.kind)})" for c in breaking[:3])
+    listed = ", ".join(f"{code(f'{c.method} {c.path}')} ({kind_words(c)})" for c in breaking[:3])
     listed += " ..." if len(breaking) > 3 else ""
     tail = f": {listed}" if breaking else ""
     return (f"- API contract: {plural(len(breaking), 'breaking change')}{tail}; "
@@ -174,7 +179,7 @@ def review_table(review: Review, catalog: Catalog) -> list[str]:
 # ---------------------------------------------------------------------------- contract, diffs, risk
 
 def contract_row(change: ContractChange) -> list[str]:
-    return [KIND_WORDS.get(change.kind, change.kind), code(cell(f"{change.method} {change.path}")),
+    return [kind_words(change), code(cell(f"{change.method} {change.path}")),
             location_text(change.location), "**breaking**" if change.breaking else "non-breaking",
             cell(change.migration_note)]
 

@@ -4,17 +4,20 @@ Breaking: an endpoint or one of its methods removed; authentication added to an 
 public; pagination added to a list endpoint (clients that expected every item get one page).
 Non-breaking: an endpoint added; authentication removed (a security question, not a contract break).
 Facet changes are only read between known states: unknown is never taken for absent.
-OpenAPI, Protobuf and GraphQL documents are not compared yet: the delta comes from the routes found in
-the code.
+OpenAPI/Swagger documents in the repository are compared too (contracts/openapi_diff.py), field by
+field; Protobuf and GraphQL documents are not compared yet.
 """
 from __future__ import annotations
 
-from prodcheck.model import Endpoint, FacetState, Location
+from pathlib import Path
+
+from prodcheck.model import Diagnostic, Endpoint, FacetState, Location
 from prodcheck.review.model import ContractChange, Scope
 from prodcheck.review.scope import by_key, endpoint_key
 
-SOURCE_NOTE = ("Compared from the endpoint inventories of both revisions (routes found in the code); "
-               "OpenAPI, Protobuf and GraphQL documents are not compared yet.")
+SOURCE_NOTE = ("Compared from the endpoint inventories of both revisions (routes found in the code) and, "
+               "field by field, from the OpenAPI/Swagger documents in the repository; Protobuf and "
+               "GraphQL documents are not compared yet.")
 
 
 def label(endpoint: Endpoint) -> str:
@@ -86,3 +89,33 @@ def contract_delta(base_endpoints: tuple[Endpoint, ...], head_endpoints: tuple[E
         if previous is not None:
             changes += auth_changes(previous, item.endpoint) + pagination_changes(previous, item.endpoint)
     return tuple(sorted(changes, key=lambda c: (not c.breaking, c.path, c.method, c.kind)))
+
+
+def document_changes(base_dir: Path, head_dir: Path, base_paths: list[str], head_paths: list[str],
+                     prefix: str = "") -> tuple[list[ContractChange], list[Diagnostic]]:
+    """The changes between the two versions of every OpenAPI/Swagger document present at base and
+    at head (same path); problems reading them ($refs that do not resolve, remote $refs) become
+    diagnostics."""
+    from prodcheck.contracts.openapi import DirectorySource, find_specs, load_spec
+    from prodcheck.contracts.openapi_diff import diff_specs
+    base_source, head_source = DirectorySource(base_dir), DirectorySource(head_dir)
+    head_specs = set(find_specs(head_source, head_paths))
+    changes: list[ContractChange] = []
+    diagnostics: list[Diagnostic] = []
+    for path in sorted(head_specs & set(base_paths)):
+        old, new = load_spec(base_source, path), load_spec(head_source, path)
+        if old is None or new is None:
+            continue
+        for file, line, message in new.problems:
+            diagnostics.append(Diagnostic(_under(prefix, file), "api-document", message, line))
+        for change in diff_specs(old, new):
+            where = _under(prefix, change.file)
+            location = (Location.at(where, 0, 0, label=f"line {change.line} at base") if change.at_base
+                        else Location.at(where, change.line or 1))
+            changes.append(ContractChange(change.kind, change.method, change.path, change.breaking, change.detail,
+                                          change.note, location, source=_under(prefix, path)))
+    return changes, diagnostics
+
+
+def _under(prefix: str, path: str) -> str:
+    return f"{prefix}/{path}" if prefix else path

@@ -119,12 +119,13 @@ class Scope:
 @dataclass(frozen=True, slots=True)
 class ContractChange:
     kind: str            # endpoint-removed, method-removed, endpoint-added, auth-added, auth-removed,
-    method: str          # pagination-added
+    method: str          # pagination-added; from API documents also the kinds of contracts/openapi_diff.py
     path: str
     breaking: bool
     detail: str
     migration_note: str
     location: Location
+    source: str = "code"     # "code" (the endpoint inventories) or the API document's path
 
 
 @dataclass(frozen=True, slots=True)

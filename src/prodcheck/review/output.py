@@ -114,7 +114,8 @@ def to_dict(review: Review) -> dict:
         "fixed": [finding_dict(f) for f in delta.fixed],
         "scope": scope_dict(review),
         "delta": [{"change": c.kind, "method": c.method, "path": c.path, "breaking": c.breaking, "detail": c.detail,
-                   "migration_note": c.migration_note, "location": location(c.location)} for c in review.contract],
+                   "migration_note": c.migration_note, "location": location(c.location), "source": c.source}
+                  for c in review.contract],
         "risk": {"level": review.risk.level, "reasons": list(review.risk.reasons),
                  "rollback": list(review.risk.levers)},
         "todos": [{"rule_id": t.finding.rule_id, "severity": t.finding.severity.value,

@@ -17,7 +17,8 @@ from prodcheck.config import Config, load_config
 from prodcheck.model import Report
 from prodcheck.review.changes import build_changes, under
 from prodcheck.review.checks import review_findings
-from prodcheck.review.contract import contract_delta
+from prodcheck.contracts.openapi import SPEC_SUFFIXES
+from prodcheck.review.contract import contract_delta, document_changes
 from prodcheck.review.delta import compute_delta
 from prodcheck.review.git import (
     GitError, Repo, changed_files, changed_lines, export_tree, locate, read_file_at, resolve_commit, submodules,
@@ -66,6 +67,20 @@ def without_submodules(config: Config, repo: Repo, commits: tuple[str, ...]) -> 
     return replace(config, exclude=config.exclude + patterns) if patterns else config
 
 
+def api_document_changes(base_dir: Path, head_dir: Path, changes: ChangeSet, config: Config):
+    """Field-level contract changes from the OpenAPI/Swagger documents, when the change touches a
+    YAML or JSON file (a document or a file its `$ref`s reach)."""
+    if not any(f.path.lower().endswith(SPEC_SUFFIXES) or f.old_path.lower().endswith(SPEC_SUFFIXES)
+               for f in changes.files):
+        return [], []
+    from prodcheck.discovery import discover
+    listed = {}
+    for side, directory in (("base", base_dir), ("head", head_dir)):
+        files, _ = discover(directory, config)
+        listed[side] = [f.path for f in files if f.path.lower().endswith(SPEC_SUFFIXES)]
+    return document_changes(base_dir, head_dir, listed["base"], listed["head"])
+
+
 def changed_diagnostics(head: Report, changes: ChangeSet):
     paths = {f.path for f in changes.files if f.exists_at_head}
     return tuple(d for d in head.diagnostics if d.path in paths)
@@ -91,7 +106,9 @@ def review(path: str | Path, base: str, head: str | None = None, config: Config 
         base_report = scanner(base_dir, config)
         head_report = scanner(head_dir, config)
         scope = compute_scope(base_report, head_report, changes, base_dir, head_dir)
+        documents, document_diagnostics = api_document_changes(base_dir, head_dir, changes, config)
     contract = contract_delta(base_report.inventory.endpoints, head_report.inventory.endpoints, scope)
+    contract = tuple(sorted(contract + tuple(documents), key=lambda c: (not c.breaking, c.path, c.method, c.kind)))
     delta = compute_delta(base_report, head_report, changes)
     extra = tuple(ReviewedFinding(f, True) for f in review_findings(scope, contract, changes))
     delta = replace(delta, new=delta.new + extra)
@@ -103,6 +120,6 @@ def review(path: str | Path, base: str, head: str | None = None, config: Config 
         todos=todos(delta, codeowners(repo, head_commit), repo.prefix),
         smoke=smoke_plan(scope, contract, head_report.inventory.endpoints),
         verdict=verdict(delta.new_findings),
-        diagnostics=changed_diagnostics(head_report, changes),
+        diagnostics=changed_diagnostics(head_report, changes) + tuple(document_diagnostics),
         files_scanned=head_report.files_scanned,
     )
