@@ -375,7 +375,30 @@ def test_markdown_follows_seed_000_and_names_owners(tmp_path: Path) -> None:
     assert "**BLOCK** (0 critical, 1 high)" in out
     assert "Owner: @ops-team" in out and "Due: YYYY-MM-DD" in out
     assert "### Post-merge smoke plan" in out
-    assert "OpenAPI" in out                                  # the delta says what it does not compare yet
+    assert "OpenAPI" in out                                  # the delta says what it compares
+
+
+def test_github_comment_folds_long_sections_and_fits_the_size_limit(tmp_path: Path) -> None:
+    from prodcheck.report.review_markdown import GITHUB_COMMENT_LIMIT, render_github_comment
+    many = {f"svc{i}/app.py": "import requests\n" + "".join(
+        f"\n\ndef f{j}(u):\n    return requests.get(u)\n" for j in range(60)) for i in range(12)}
+    repo = make_repo(tmp_path, {"main.py": "x = 1\n"})
+    write(repo, many)
+    result = review(repo, "main")
+    assert len(result.delta.new) >= 700
+    full = render_review(result)
+    assert len(render_github_comment(result)) <= GITHUB_COMMENT_LIMIT
+    comment = render_github_comment(result, limit=12_000)
+    assert len(full) > 12_000 >= len(comment)
+    assert "<details><summary>Review Table</summary>" in comment
+    assert comment.count("<details>") == comment.count("</details>")
+    assert comment.count("```") % 2 == 0
+    assert "more lines not shown" in comment
+    assert "## Final Verdict" in comment and "**BLOCK**" in comment
+    small = render_github_comment(result, limit=3_000)
+    assert len(small) <= 3_000 and "## Final Verdict" in small
+    code, out, err = run_review("--base", "main", "-f", "github-comment", str(repo))
+    assert code == 1 and out == render_github_comment(result), err
 
 
 def test_json_output_and_fail_on(tmp_path: Path) -> None:

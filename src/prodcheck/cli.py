@@ -308,7 +308,7 @@ def api_diff_command(old, new, fmt, output):
     sys.exit(EXIT_FINDINGS if breaking else EXIT_OK)
 
 
-REVIEW_FORMATS = ("md", "json", "terminal")
+REVIEW_FORMATS = ("md", "github-comment", "json", "terminal")
 REVIEW_EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".txt": "terminal", ".log": "terminal"}
 
 
@@ -317,7 +317,8 @@ REVIEW_EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".txt": "t
 @click.option("--base", required=True, help="Base revision (branch, tag or commit) the change is compared with.")
 @click.option("--head", default=None, help="Head revision (default: the working tree, untracked files included).")
 @click.option("-f", "--format", "fmt", type=click.Choice(REVIEW_FORMATS), default=None,
-              help="md (seed 000's review), json, or terminal (default; or from the -o extension).")
+              help="md (seed 000's review), github-comment (the same, folded to fit one PR comment), json, "
+                   "or terminal (default; or from the -o extension).")
 @click.option("-o", "--output", default="-", type=click.Path(dir_okay=False),
               help="Write the review here ('-' is standard output).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
@@ -369,6 +370,9 @@ def _render_review(result, fmt: str, color: bool) -> str:
     if fmt == "md":
         from prodcheck.report.review_markdown import render_review
         return render_review(result)
+    if fmt == "github-comment":
+        from prodcheck.report.review_markdown import render_github_comment
+        return render_github_comment(result)
     from prodcheck.review.output import render_json, render_terminal
     return render_json(result) if fmt == "json" else render_terminal(result, color=color)
 

@@ -293,3 +293,52 @@ def render_review(review: Review) -> str:
     sections = [title(review), executive_summary(review), review_table(review, catalog), contract_section(review),
                 diffs_section(review), risk_section(review), verdict_section(review), scope_details(review)]
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
+
+
+GITHUB_COMMENT_LIMIT = 65_536          # characters GitHub accepts in one issue or pull-request comment
+FOLD_OVER = 1_500                      # sections longer than this are folded in <details>
+
+
+def render_github_comment(review: Review, limit: int = GITHUB_COMMENT_LIMIT) -> str:
+    """The review as one pull-request comment: the summary and the verdict stay open, long sections
+    are folded, and the whole fits GitHub's comment size limit (long sections are cut at line
+    boundaries, code fences kept balanced, with a note saying what was left out)."""
+    catalog = load_catalog()
+    named = [("", title(review)), ("", executive_summary(review)), ("Review Table", review_table(review, catalog)),
+             ("API Contract Delta", contract_section(review)), ("Inline Diffs", diffs_section(review)),
+             ("", risk_section(review)), ("", verdict_section(review)), ("Scope details", scope_details(review))]
+    fixed = sum(len("\n".join(lines)) + 2 for name, lines in named if not name or len("\n".join(lines)) <= FOLD_OVER)
+    folded = [(name, lines) for name, lines in named if name and len("\n".join(lines)) > FOLD_OVER]
+    budget = max(0, limit - fixed - 400 * len(folded) - 64)
+    share = budget // len(folded) if folded else 0
+    parts = []
+    for name, lines in named:
+        text = "\n".join(lines)
+        if not name or len(text) <= FOLD_OVER:
+            parts.append(text)
+            continue
+        heading, body = lines[0], lines[1:]
+        kept = _cut(body, share)
+        parts.append("\n".join([heading, "", f"<details><summary>{name}</summary>", "", *kept, "", "</details>"]))
+    rendered = "\n\n".join(parts) + "\n"
+    if len(rendered) > limit:          # the open sections alone are too long: summary and verdict only
+        lines = [*title(review), "", *executive_summary(review), "", *verdict_section(review)]
+        rendered = "\n".join(_cut(lines, limit - 2)) + "\n"
+    return rendered
+
+
+def _cut(lines: list[str], budget: int) -> list[str]:
+    total = sum(len(line) + 1 for line in lines)
+    if total <= budget:
+        return lines
+    kept, used = [], 0
+    for line in lines:
+        if used + len(line) + 1 > budget - 200:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    if sum(1 for line in kept if line.lstrip().startswith("```")) % 2:
+        kept.append("```")
+    left = len(lines) - len(kept)
+    return [*kept, "", f"*{left} more lines not shown (GitHub comment size limit): run `prodcheck review` "
+                       "locally or use `-f json` for everything.*"]
