@@ -260,6 +260,48 @@ def baseline_write(path, output, config_path):
     click.echo(f"wrote {len(accepted)} findings to {target}")
 
 
+@main.command("fix")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
+@click.option("--rule", "rules", multiple=True, required=True,
+              help="Apply the mechanical fixes of this rule (id, slug or area); repeatable.")
+@click.option("--dry-run", is_flag=True, help="Print the diffs that would be applied; change nothing.")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False))
+def fix_command(path, rules, dry_run, config_path):
+    """Apply the mechanical fixes (add a timeout, bind a parameter, CONCURRENTLY, ...) of the given
+    rules to the files under PATH. Nothing is changed unless this command is run."""
+    from dataclasses import replace
+
+    from prodcheck import api
+    from prodcheck.config import ConfigError, load_config
+    from prodcheck.fixes import apply_fixes
+    from prodcheck.rules.catalog import load_catalog
+
+    try:
+        config = load_config(Path(path), Path(config_path) if config_path else None)
+        selected = [r.id for r in load_catalog().select(replace(config, only=tuple(rules), enable=(), disable=()))]
+        report = api.scan(Path(path), replace(config, only=tuple(selected), use_baseline=False))
+    except ConfigError as exc:
+        _die_usage(str(exc))
+    except Exception as exc:
+        _die_internal(exc, False)
+    root = Path(path).resolve()
+    outcomes = apply_fixes(root, list(report.findings), dry_run=dry_run)
+    applied = [o for o in outcomes if o.applied]
+    for outcome in applied:
+        if dry_run:
+            click.echo(outcome.finding.fix.diff, nl=False)
+    for outcome in outcomes:
+        if not outcome.applied and outcome.reason != "no mechanical fix":
+            loc = outcome.finding.location
+            click.echo(f"skipped {outcome.finding.rule_id} at {loc.path}:{loc.start.line}: {outcome.reason}", err=True)
+    manual = sum(1 for o in outcomes if o.reason == "no mechanical fix")
+    verb = "would apply" if dry_run else "applied"
+    files = len({o.finding.location.path for o in applied})
+    click.echo(f"{verb} {len(applied)} fix{'es' if len(applied) != 1 else ''} in {files} file"
+               f"{'s' if files != 1 else ''}; {manual} finding{'s' if manual != 1 else ''} need a fix by hand",
+               err=True)
+
+
 def _interrupted():
     """Ctrl-C: the pipeline has already stopped its workers; leave at once with 130 rather than
     let interpreter shutdown wait on executor threads."""
