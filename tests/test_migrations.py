@@ -13,7 +13,8 @@ from prodcheck.discovery.classify import SourceFile, classify
 from prodcheck.facts.extractors.migration_model import decode_columns, encode_columns, migration_set
 from prodcheck.facts.model import FileFacts
 from prodcheck.parsing.sql import PARSE_ERROR_KIND, parse_script
-from prodcheck.pipeline import analyse_file
+from prodcheck.config import Config
+from prodcheck.pipeline import analyse_file, scan
 from prodcheck.rules.catalog import load_catalog
 from prodcheck.rules.migrations.column_type_change_rewrites_table import rewrites
 from prodcheck.rules.migrations.foreign_key_without_index import covers
@@ -436,3 +437,29 @@ def test_real_world_postgresql_never_breaks_readers_or_rules(tmp_path: Path) -> 
     assert not [d for d in report.diagnostics if d.kind in ("extractor-error", "rule-error", "worker-crash",
                                                             PARSE_ERROR_KIND)]
     assert len(report.inventory.migrations) == 3
+
+
+def test_the_migrations_command_reads_migrations_only_and_finds_what_scan_finds(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+    files = {
+        "app/client.py": "import requests\n\n\ndef f(u):\n    return requests.get(u)\n",
+        "db/migrations/000001_users.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+        "db/migrations/000002_email_idx.up.sql": "CREATE INDEX users_email_idx ON users (email);\n",
+        "shop/migrations/0001_initial.py": (
+            "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+            "    dependencies = []\n    operations = [migrations.RunSQL('UPDATE t SET x = 1')]\n"),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "prodcheck", "migrations", str(tmp_path), "-f", "json", "-q"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    focused = json.loads(done.stdout)
+    assert focused["summary"]["files"] == 3
+    full = scan(tmp_path, Config(use_baseline=False, jobs=1))
+    expected = sorted((f.rule_id, f.location.path) for f in full.findings if f.rule_id.startswith("MIG-"))
+    assert sorted((f["rule_id"], f["location"]["path"]) for f in focused["findings"]) == expected
+    assert {"MIG-DATA-201", "MIG-DATA-212"} <= {rule for rule, _ in expected}

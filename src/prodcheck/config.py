@@ -35,6 +35,8 @@ class Config:
     baseline: str = ""                    # path relative to the scan root
     use_baseline: bool = True             # False while a baseline is being written
     public_paths: tuple[str, ...] = ()    # extra public-by-nature endpoint patterns
+    focus: str = ""                       # "migrations": only migration files and MIG rules (the
+                                          # `prodcheck migrations` command); "" = everything
     cache_dir: str = ""                   # per-file results of earlier scans; "" = no cache. Set by
                                           # the CLI only: a scanned repository's configuration must
                                           # not choose where prodcheck reads pickles from

@@ -40,6 +40,7 @@ from prodcheck.score import apply_profile, score, verdict
 from prodcheck.suppress import DEFAULT_BASELINE, apply_suppressions, load_baseline, parse_suppressions
 
 PARALLEL_MIN_FILES = 48
+MIGRATIONS_FOCUS = "migrations"
 Progress = Callable[[int, int], None]
 
 
@@ -54,6 +55,12 @@ class FileResult:
     findings: tuple[Finding, ...]
     diagnostics: tuple[Diagnostic, ...]
     applied: frozenset[str]
+
+
+def is_migration_candidate(source: SourceFile) -> bool:
+    """Files `prodcheck migrations` reads: every SQL file (Flyway, golang-migrate, Prisma, dbmate
+    keep them anywhere) and Python files in migration directories (Django, Alembic)."""
+    return source.language == "sql" or (source.kind == "migration" and source.language == "python")
 
 
 def _register_fast_pickling() -> None:
@@ -353,6 +360,8 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
     rules = list(catalog.select(config))
     rules_by_id = {r.id: r for r in rules}
     files, diagnostics = discover(root, config)
+    if config.focus == MIGRATIONS_FOCUS:
+        files = [f for f in files if is_migration_candidate(f)]
     timings["discover"] = time.perf_counter() - started
 
     t = time.perf_counter()
