@@ -1,0 +1,1 @@
+"""JS/TS API design rules."""

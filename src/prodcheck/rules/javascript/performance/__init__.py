@@ -1,0 +1,1 @@
+"""JS/TS performance rules."""
