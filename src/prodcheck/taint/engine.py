@@ -363,7 +363,8 @@ def conditions_hold(sink: Sink, call: CallSite) -> bool:
             and not any(literal_matches(literal_kwargs.get(name), values) for name, values in sink.unless_kwarg)
             and all(literal_matches(literal_args.get(position), values)
                     for position, values in sink.require_literal_arg)
-            and (not sink.receiver_names or _receiver_named(call.receiver, sink.receiver_names)))
+            and (not sink.receiver_names or _receiver_named(call.receiver, sink.receiver_names))
+            and not (sink.unless_receiver_names and _receiver_named(call.receiver, sink.unless_receiver_names)))
 
 
 def _receiver_named(receiver: Expr | None, names: tuple[str, ...]) -> bool:

@@ -21,6 +21,8 @@ Entries:
   `unless_kwarg = {Loader = ["SafeLoader"]}` (keyword arguments given as literals),
   `require_literal_arg = {0 = ["sh", "bash"]}` (positional literals), `receiver_names` (the
   receiver is a name, or a dotted name ending, in this list: `res.send`, not `socket.send`),
+  `unless_receiver_names` (the sink does not apply when the receiver is one of these names:
+  `self.update_one(...)` is a method of the project's own class, not a driver call),
   `source_kinds` (only request data of these `SourceRef.kind`s is dangerous here, e.g.
   `["body"]`), `note`.
   Condition values are a string or a list of strings, globs allowed (`"text/plain*"`); literals are
@@ -56,7 +58,7 @@ _TOP_KEYS = frozenset({"sink", "sanitizer", "propagator", "receiver_params", "st
                        "description"})
 _SINK_KEYS = frozenset({"kind", "callees", "args", "kwargs", "receiver", "require_kwarg",
                         "unless_kwarg", "require_literal_arg", "receiver_names", "source_kinds",
-                        "note"})
+                        "note", "unless_receiver_names"})
 _SANITIZER_KEYS = frozenset({"callees", "kinds", "note"})
 _PROPAGATOR_KEYS = frozenset({"callees", "from", "to", "note"})
 _SOURCE_KINDS = frozenset({"query", "path", "body", "form", "header", "cookie", "file"})
@@ -89,6 +91,7 @@ class Sink:
     unless_kwarg: tuple[tuple[str, tuple[str, ...]], ...] = ()
     require_literal_arg: tuple[tuple[int, tuple[str, ...]], ...] = ()
     receiver_names: tuple[str, ...] = ()
+    unless_receiver_names: tuple[str, ...] = ()
     source_kinds: frozenset[str] | None = None
     note: str = ""
 
@@ -250,6 +253,7 @@ def _sink(entry: dict, where: str) -> Sink:
         unless_kwarg=_conditions(entry.get("unless_kwarg", {}), where, positional=False),
         require_literal_arg=_conditions(entry.get("require_literal_arg", {}), where, positional=True),
         receiver_names=_strings(entry.get("receiver_names", ()), "receiver_names", where),
+        unless_receiver_names=_strings(entry.get("unless_receiver_names", ()), "unless_receiver_names", where),
         source_kinds=source_kinds,
         note=str(entry.get("note", "")),
     )

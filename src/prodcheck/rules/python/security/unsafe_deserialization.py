@@ -2,14 +2,14 @@
 ## What it does
 Follows request data (bodies, uploads, cookies, parameters) from Flask, FastAPI/Starlette and
 Django/DRF handlers into deserialisers that build arbitrary objects: `pickle.loads()`/`load()`,
-`dill`, `cloudpickle`, `marshal`, `jsonpickle.decode()`, `yaml.load()` without a safe loader,
-`yaml.unsafe_load()`, `pandas.read_pickle()`, `joblib.load()`, `shelve.open()`, `torch.load()`
-without `weights_only=True` and `numpy.load(allow_pickle=True)`.
+`dill`, `cloudpickle`, `marshal`, `jsonpickle.decode()`, `pandas.read_pickle()`, `joblib.load()`,
+`shelve.open()`, `torch.load()` without `weights_only=True` and `numpy.load(allow_pickle=True)`.
+PyYAML loaders are left to PY-SEC-034 (unsafe-yaml-load), which reports every unsafe `yaml.load`
+whatever the data's origin, so the same call is not reported twice.
 
 ## Why it matters
 Unpickling runs whatever callable the data names (`os.system` via `__reduce__`): anyone who can
-send the bytes runs code on the server. `yaml.load` with the default or full loader builds Python
-objects the same way.
+send the bytes runs code on the server.
 
 ## Example
     import pickle
@@ -38,7 +38,6 @@ objects the same way.
         return {"keys": sorted(settings)}
 
 ## Known limitations
-`yaml.load(data, Loader=yaml.SafeLoader)` is recognised only with the loader given as a keyword.
 Signed payloads (`itsdangerous`, HMAC checks before loading) are not recognised.
 """
 from __future__ import annotations

@@ -33,8 +33,9 @@ to run code on the server, and "trusted" files have a way of becoming user-suppl
 
 ## Known limitations
 A loader defined in the same file is trusted when it derives from `SafeLoader`/`CSafeLoader`/
-`BaseLoader`; a loader imported from elsewhere or chosen at run time is trusted. When request data
-reaches `yaml.load`, PY-SEC-008 (unsafe-deserialization) reports the flow as well.
+`BaseLoader`; a loader imported from elsewhere or chosen at run time is trusted. This rule is the
+only one reporting PyYAML: PY-SEC-008 (unsafe-deserialization) has no YAML sinks, so an unsafe
+`yaml.load` of request data is reported once, here, without the request-to-loader trace.
 """
 from __future__ import annotations
 
