@@ -6,6 +6,7 @@ import ast
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.model import Entrypoint, Import
 from prodcheck.model import Location
+from prodcheck.facts.extractors.python_common import module_nodes
 
 APP_CONSTRUCTORS = {
     "FastAPI": "fastapi", "Flask": "flask", "Quart": "quart", "Starlette": "starlette",
@@ -16,9 +17,8 @@ RUNNERS = {"uvicorn.run": "uvicorn", "gunicorn": "gunicorn", "web.run_app": "aio
 
 
 def extract(parsed, builder) -> None:
-    tree: ast.Module = parsed.tree
     imported: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in module_nodes(parsed):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 builder.imports.append(Import(alias.name, "", node.lineno))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from prodcheck.facts.extract import Extractor
-from prodcheck.facts.extractors.python_common import qualified_name
+from prodcheck.facts.extractors.python_common import module_nodes, qualified_name
 from prodcheck.facts.extractors.python_handlers import module_view
 from prodcheck.model import DataModel, ExternalCall, Location, ModelField
 
@@ -39,7 +39,7 @@ def extract(parsed, builder) -> None:
     tree: ast.Module = parsed.tree
     imports = module_view(parsed).imports
     sqlalchemy_bases = _declarative_bases(tree, imports)
-    for node in ast.walk(tree):
+    for node in module_nodes(parsed):
         if isinstance(node, ast.ClassDef):
             kind = _model_kind(node, imports, sqlalchemy_bases)
             if kind:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extractors.python_common import (
-    const_str, dotted, keyword, last_name, name_tokens,
+    const_str, dotted, keyword, last_name, module_nodes, name_tokens,
 )
 from prodcheck.rules.python.helpers import bound_constructor, imports, parent_of, qualified
 
@@ -172,7 +172,7 @@ def _reads_argv(ctx) -> bool:
     if tree is None:
         return False
     return any(isinstance(n, ast.Attribute) and n.attr == "argv" and qualified(ctx, n) == "sys.argv"
-               for n in ast.walk(tree))
+               for n in module_nodes(ctx.file))
 
 
 # ---------------------------------------------------------------- module-level facts

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
-from prodcheck.facts.extractors.python_common import dotted, may_pass_keyword, qualified_name
+from prodcheck.facts.extractors.python_common import dotted, may_pass_keyword, module_parents, qualified_name
 from prodcheck.facts.extractors.python_handlers import module_view
 
 __all__ = [
@@ -31,18 +31,7 @@ def qualified(ctx, node: ast.AST | None) -> str:
 
 
 def _parents(ctx) -> dict[int, ast.AST]:
-    found = ctx.data.get("python.parents")
-    if found is None:
-        found = {}
-        tree = ctx.file.tree
-        stack = [tree] if tree is not None else []
-        while stack:
-            node = stack.pop()
-            for child in ast.iter_child_nodes(node):
-                found[id(child)] = node
-                stack.append(child)
-        ctx.data["python.parents"] = found
-    return found
+    return module_parents(ctx.file) if ctx.file.tree is not None else {}
 
 
 def parent_of(ctx, node: ast.AST) -> ast.AST | None:

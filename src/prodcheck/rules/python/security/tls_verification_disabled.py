@@ -57,7 +57,7 @@ from __future__ import annotations
 import ast
 from types import MappingProxyType
 
-from prodcheck.facts.extractors.python_common import const_str, dotted, keyword
+from prodcheck.facts.extractors.python_common import const_str, dotted
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import ancestors, literal_bool, under_dev_guard, words_of

@@ -1,0 +1,1 @@
+"""Python API-contract rules: HTTP semantics and what responses expose."""
