@@ -375,8 +375,9 @@ def _die_internal(exc: BaseException, verbose: bool):
 @click.option("-o", "--output", default="-", type=click.Path(dir_okay=False),
               help="Write the delta here ('-' is standard output).")
 def api_diff_command(old, new, fmt, output):
-    """Compare two versions of an OpenAPI/Swagger document (files, or git:REF:path) and classify every
-    change as breaking or not. Exit 1 when a change is breaking."""
+    """Compare two versions of an API contract (OpenAPI/Swagger, GraphQL SDL or protobuf; files,
+    directories for GraphQL/protobuf, or git:REF:path) and classify every change as breaking or not.
+    Exit 1 when a change is breaking."""
     from prodcheck.contracts.api_diff import ApiDiffError, api_diff
     try:
         text, breaking = api_diff(old, new, fmt, Path.cwd())

@@ -24,7 +24,7 @@ _BY_SUFFIX = {
     ".toml": "toml",
     ".json": "json",
     ".proto": "proto",
-    ".graphql": "graphql", ".gql": "graphql",
+    ".graphql": "graphql", ".graphqls": "graphql", ".gql": "graphql",
     ".prisma": "prisma",
     ".md": "markdown",
     ".cfg": "ini", ".ini": "ini",

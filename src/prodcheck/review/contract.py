@@ -5,7 +5,8 @@ public; pagination added to a list endpoint (clients that expected every item ge
 Non-breaking: an endpoint added; authentication removed (a security question, not a contract break).
 Facet changes are only read between known states: unknown is never taken for absent.
 OpenAPI/Swagger documents in the repository are compared too (contracts/openapi_diff.py), field by
-field; Protobuf and GraphQL documents are not compared yet.
+field, and so are the GraphQL schema (contracts/graphql_diff.py) and the Protocol Buffers files
+(contracts/protobuf_diff.py).
 """
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from prodcheck.review.model import ContractChange, Scope
 from prodcheck.review.scope import by_key, endpoint_key
 
 SOURCE_NOTE = ("Compared from the endpoint inventories of both revisions (routes found in the code) and, "
-               "field by field, from the OpenAPI/Swagger documents in the repository; Protobuf and "
-               "GraphQL documents are not compared yet.")
+               "field by field, from the OpenAPI/Swagger documents, the GraphQL schema and the Protocol "
+               "Buffers files in the repository.")
 
 
 def label(endpoint: Endpoint) -> str:
@@ -119,3 +120,69 @@ def document_changes(base_dir: Path, head_dir: Path, base_paths: list[str], head
 
 def _under(prefix: str, path: str) -> str:
     return f"{prefix}/{path}" if prefix else path
+
+
+SCHEMA_SUFFIXES = (".graphql", ".graphqls", ".gql", ".proto")
+
+
+def schema_files(directory: Path, config) -> list[str]:
+    """The GraphQL SDL and .proto files of a tree that prodcheck reads (ignored, excluded, vendored and
+    test files left out)."""
+    from prodcheck.discovery.walk import discover
+    files, _ = discover(directory, config)
+    return sorted(f.path for f in files if f.path.lower().endswith(SCHEMA_SUFFIXES) and f.kind != "test")
+
+
+def schema_document_changes(base_dir: Path, head_dir: Path, base_paths: list[str], head_paths: list[str],
+                            prefix: str = "") -> tuple[list[ContractChange], list[Diagnostic]]:
+    """The contract changes between base and head of the GraphQL schema (every SDL file of a side makes
+    one schema, `extend type` included) and of the Protocol Buffers files present at both base and head.
+    A file that does not parse is a diagnostic, and the comparison it would falsify is skipped."""
+    from prodcheck.contracts.graphql_diff import diff_schemas, is_sdl_path, load_schema
+    from prodcheck.contracts.openapi import DirectorySource
+    from prodcheck.contracts.protobuf_diff import diff_protos, is_proto_path, load_protos
+    sources = (DirectorySource(base_dir), DirectorySource(head_dir))
+
+    def read(source, paths, wanted):
+        return [(path, text) for path in paths if wanted(path) and (text := source.read(path)) is not None]
+
+    changes: list[ContractChange] = []
+    diagnostics: list[Diagnostic] = []
+    base_sdl, head_sdl = read(sources[0], base_paths, is_sdl_path), read(sources[1], head_paths, is_sdl_path)
+    if base_sdl and head_sdl:
+        old, new = load_schema(base_sdl), load_schema(head_sdl)
+        diagnostics += _problems(old.problems, new.problems, old.broken,
+                                 "the GraphQL schema is not compared" if old.broken or new.broken else "", prefix)
+        if old.files and new.files:
+            changes += [_contract_change(c, prefix) for c in diff_schemas(old, new)]
+    base_proto, head_proto = read(sources[0], base_paths, is_proto_path), read(sources[1], head_paths, is_proto_path)
+    common = {p for p, _ in base_proto} & {p for p, _ in head_proto}
+    if common:
+        old_side, new_side = load_protos(base_proto), load_protos(head_proto)
+        diagnostics += _problems(old_side.problems, new_side.problems, bool(old_side.broken & common),
+                                 "that file is left out of the comparison" if old_side.broken | new_side.broken
+                                 else "", prefix)
+        changes += [_contract_change(c, prefix) for c in diff_protos(old_side, new_side, scope=common)]
+    return changes, diagnostics
+
+
+def _problems(base: list, head: list, base_broken: bool, consequence: str, prefix: str) -> list[Diagnostic]:
+    """Head problems as diagnostics, a syntax error with what it costs the comparison; a base syntax
+    error too (the base is not otherwise reported)."""
+    tail = f"; {consequence}" if consequence else ""
+    found = [Diagnostic(_under(prefix, file), "api-document", message + (tail if "syntax error" in message else ""),
+                        line) for file, line, message in head]
+    if base_broken:
+        for file, line, message in base:
+            if "syntax error" in message:
+                found.append(Diagnostic(_under(prefix, file), "api-document",
+                                        f"at base, line {line}: {message}{tail}", 0))
+    return found
+
+
+def _contract_change(change, prefix: str) -> ContractChange:
+    where = _under(prefix, change.file)
+    location = (Location.at(where, 0, 0, label=f"line {change.line} at base") if change.at_base
+                else Location.at(where, change.line or 1))
+    return ContractChange(change.kind, change.method, change.path, change.breaking, change.detail, change.note,
+                          location, source=where)

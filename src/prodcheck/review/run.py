@@ -18,7 +18,9 @@ from prodcheck.model import Report
 from prodcheck.review.changes import build_changes, under
 from prodcheck.review.checks import review_findings
 from prodcheck.contracts.openapi import SPEC_SUFFIXES
-from prodcheck.review.contract import contract_delta, document_changes
+from prodcheck.review.contract import (
+    SCHEMA_SUFFIXES, contract_delta, document_changes, schema_document_changes, schema_files,
+)
 from prodcheck.review.delta import compute_delta
 from prodcheck.review.git import (
     GitError, Repo, changed_files, changed_lines, export_tree, locate, read_file_at, resolve_commit, submodules,
@@ -69,16 +71,23 @@ def without_submodules(config: Config, repo: Repo, commits: tuple[str, ...]) -> 
 
 def api_document_changes(base_dir: Path, head_dir: Path, changes: ChangeSet, config: Config):
     """Field-level contract changes from the OpenAPI/Swagger documents, when the change touches a
-    YAML or JSON file (a document or a file its `$ref`s reach)."""
-    if not any(f.path.lower().endswith(SPEC_SUFFIXES) or f.old_path.lower().endswith(SPEC_SUFFIXES)
-               for f in changes.files):
-        return [], []
-    from prodcheck.discovery import discover
-    listed = {}
-    for side, directory in (("base", base_dir), ("head", head_dir)):
-        files, _ = discover(directory, config)
-        listed[side] = [f.path for f in files if f.path.lower().endswith(SPEC_SUFFIXES)]
-    return document_changes(base_dir, head_dir, listed["base"], listed["head"])
+    YAML or JSON file (a document or a file its `$ref`s reach), and from the GraphQL schema and the
+    .proto files, when it touches one of those."""
+    def touched(suffixes: tuple[str, ...]) -> bool:
+        return any(f.path.lower().endswith(suffixes) or f.old_path.lower().endswith(suffixes) for f in changes.files)
+    found, diagnostics = [], []
+    if touched(SPEC_SUFFIXES):
+        from prodcheck.discovery import discover
+        listed = {}
+        for side, directory in (("base", base_dir), ("head", head_dir)):
+            files, _ = discover(directory, config)
+            listed[side] = [f.path for f in files if f.path.lower().endswith(SPEC_SUFFIXES)]
+        found, diagnostics = document_changes(base_dir, head_dir, listed["base"], listed["head"])
+    if touched(SCHEMA_SUFFIXES):
+        more, problems = schema_document_changes(base_dir, head_dir, schema_files(base_dir, config),
+                                                 schema_files(head_dir, config))
+        found, diagnostics = found + more, diagnostics + problems
+    return found, diagnostics
 
 
 def changed_diagnostics(head: Report, changes: ChangeSet):
