@@ -99,6 +99,14 @@ ENDPOINTS = {
         "POST /api/v1/orders", "DELETE /api/v1/orders/{id}", "POST /api/v1/users/register",
         "POST /api/v1/users/login", "GET /api/v1/users/me", "DELETE /api/v1/users/me",
     },
+    "go-flawed": {
+        "POST /login", "POST /orders", "GET /orders", "GET /orders/search", "GET /orders/{id}/cancel",
+        "POST /orders/{id}/pay",
+    },
+    "go-good": {
+        "GET /healthz", "GET /readyz", "GET /api/v1/orders", "GET /api/v1/orders/{id}", "POST /api/v1/orders",
+        "POST /api/v1/orders/{id}/cancel",
+    },
 }
 
 

@@ -60,15 +60,18 @@ def extract(parsed, builder) -> None:
 
 
 def default_package_name(path: str) -> str:
-    """The package name an import path binds by default: its last element, skipping `/vN`
-    suffixes and `.vN` (gopkg.in) suffixes."""
+    """The package name an import path binds by default, guessed the way Go tooling guesses it:
+    the last element (a `/vN` major-version suffix skipped), without a `go-` prefix, cut at the
+    first character that cannot be in an identifier (`go-redis` -> `redis`, `yaml.v3` -> `yaml`,
+    `aws-sdk-go` -> `aws`)."""
     parts = [p for p in path.split("/") if p]
     if len(parts) > 1 and _VERSION_SUFFIX.match(parts[-1]):
         parts.pop()
     last = parts[-1] if parts else path
-    if ".v" in last:
-        last = last.split(".v", 1)[0]
-    return last
+    if last.startswith("go-"):
+        last = last[3:]
+    end = next((i for i, ch in enumerate(last) if not (ch.isalnum() or ch == "_")), len(last))
+    return last[:end] or last
 
 
 def _frameworks(paths) -> dict[str, frozenset[str]]:

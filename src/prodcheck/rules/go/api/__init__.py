@@ -1,0 +1,1 @@
+"""Go API design rules."""
