@@ -13,7 +13,7 @@ interface OrderItemIn {
 export const ordersRouter = Router();
 
 ordersRouter.get('/', async (req, res) => {  // expect: JS-REL-006
-  const { rows: orders } = await pool.query('SELECT id, user_id, total_cents, status FROM orders ORDER BY id');  // expect: GEN-API-101
+  const { rows: orders } = await pool.query('SELECT id, user_id, total_cents, status FROM orders ORDER BY id');  // expect: GEN-API-101, JS-DATA-004
   for (const order of orders) {
     const items = await pool.query('SELECT sku, quantity FROM order_items WHERE order_id = $1', [order.id]);  // expect: JS-DATA-001
     order.items = items.rows;
@@ -23,7 +23,7 @@ ordersRouter.get('/', async (req, res) => {  // expect: JS-REL-006
 
 ordersRouter.get('/search', async (req, res) => {  // expect: JS-REL-006
   // SQL injection: the status comes straight from the query string into the statement.
-  const { rows } = await pool.query(
+  const { rows } = await pool.query(  // expect: JS-SEC-001
     `SELECT id, user_id, total_cents FROM orders WHERE status = '${req.query.status}' LIMIT 50`,
   );
   res.json(rows);
@@ -38,7 +38,7 @@ ordersRouter.post('/', async (req, res) => {  // expect: GEN-SEC-120, JS-REL-006
     [req.body.userId, total, paymentId],
   );
   for (const item of items) {
-    await pool.query(
+    await pool.query(  // expect: JS-DATA-002
       'INSERT INTO order_items (order_id, sku, quantity, unit_price_cents) VALUES ($1, $2, $3, $4)',
       [rows[0].id, item.sku, item.quantity, item.unitPriceCents],
     );

@@ -9,7 +9,7 @@ import { requireAuth } from '../middleware/auth';
 
 export const usersRouter = Router();
 
-usersRouter.post('/register', async (req, res) => {  // expect: JS-REL-006
+usersRouter.post('/register', async (req, res) => {  // expect: JS-REL-006, JS-SEC-035
   const passwordHash = await bcrypt.hash(req.body.password, 12);
   const { rows } = await pool.query(
     'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id',
@@ -18,7 +18,7 @@ usersRouter.post('/register', async (req, res) => {  // expect: JS-REL-006
   res.status(201).json({ id: rows[0].id, email: req.body.email });
 });
 
-usersRouter.post('/login', async (req, res) => {  // expect: JS-REL-006
+usersRouter.post('/login', async (req, res) => {  // expect: JS-REL-006, JS-SEC-035
   const { rows } = await pool.query('SELECT id, password_hash FROM users WHERE email = $1', [req.body.email]);
   if (rows.length === 0 || !(await bcrypt.compare(req.body.password, rows[0].password_hash))) {
     res.status(401).json({ error: 'invalid credentials' });

@@ -19,7 +19,7 @@ class Credentials(BaseModel):
 
 
 @router.post("/register", status_code=201)
-def register(credentials: Credentials):
+def register(credentials: Credentials):  # expect: PY-SEC-035
     conn = get_connection()
     cur = conn.cursor()
     cur.execute(
@@ -33,7 +33,7 @@ def register(credentials: Credentials):
 
 
 @router.post("/login")
-def login(credentials: Credentials):
+def login(credentials: Credentials):  # expect: PY-SEC-035
     conn = get_connection()
     cur = conn.cursor()
     cur.execute("SELECT id, password_hash FROM users WHERE email = %s", (credentials.email,))
