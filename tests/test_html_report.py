@@ -381,3 +381,38 @@ def test_scanned_project_in_chromium(browser, tmp_path: Path) -> None:
     n_a = browser.find_elements(By.CSS_SELECTOR, "#area-scores li.na")
     assert len(n_a) == sum(1 for a in report.scores.areas if a.score is None)
     assert severe_logs(browser) == []
+
+
+def test_new_and_existing_findings_can_be_filtered_in_chromium(browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from prodcheck.config import Config
+    from prodcheck.pipeline import scan
+    from prodcheck.suppress import render_baseline
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("a", "b"):
+        (root / name).mkdir()
+        (root / name / "Dockerfile").write_text("FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n")
+    accepted = scan(root, Config(only=("GEN-OPS-101",), use_baseline=False, jobs=1)).findings
+    (root / ".prodcheck-baseline.json").write_text(render_baseline(list(accepted)), encoding="utf-8")
+    (root / "c").mkdir()
+    (root / "c" / "Dockerfile").write_text("FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n")
+    report = scan(root, Config(only=("GEN-OPS-101",), jobs=1))
+    assert [f.location.path for f in report.findings] == ["c/Dockerfile"]
+    open_page(browser, report, tmp_path / "report.html")
+    status = Select(browser.find_element(By.ID, "filter-status"))
+    shown = browser.find_element(By.ID, "findings-shown")
+    (new,) = visible_rows(browser)
+    assert browser.find_element(By.CSS_SELECTOR, f"#{new} .loc").text.startswith("c/Dockerfile") and shown.text == "1"
+    status.select_by_value("existing")
+    existing = visible_rows(browser)
+    assert len(existing) == 2 and shown.text == "2"
+    assert all(browser.find_element(By.CSS_SELECTOR, f"#{row} .status-tag").text == "EXISTING" for row in existing)
+    status.select_by_value("")
+    assert len(visible_rows(browser)) == 3
+    browser.find_element(By.ID, "reset").click()
+    assert visible_rows(browser) == [new]
+    assert browser.find_element(By.ID, "verdict").text == "NEEDS FIX"              # existing ones are not counted
+    assert severe_logs(browser) == []

@@ -103,12 +103,13 @@ def diff_lines(diff: str) -> list[dict]:
     return lines
 
 
-def finding_view(index: int, finding: Finding, catalog: Catalog) -> dict:
+def finding_view(index: int, finding: Finding, catalog: Catalog, status: str = "new") -> dict:
     rule = catalog.get(finding.rule_id)
     loc = finding.location
     cwe = finding.cwe or (rule.cwe if rule is not None else ())
     return {
         "index": index,
+        "status": status,
         "id": f"finding-{index}",
         "severity": finding.severity.value,
         "severity_rank": finding.severity.rank,
@@ -137,18 +138,24 @@ def finding_view(index: int, finding: Finding, catalog: Catalog) -> dict:
 
 
 def findings_view(report: Report, catalog: Catalog) -> dict:
+    """The findings table: the current findings ("new": counted in the scores and the verdict) and,
+    below them, those the baseline accepted ("existing"), which a status filter shows on request."""
     ordered = sorted(report.findings, key=priority_key)
-    shown, hidden = capped(ordered, MAX_FINDINGS)
-    rows = [finding_view(index, f, catalog) for index, f in enumerate(shown)]
-    counts = severity_counts(shown)
-    areas = sorted({f.area for f in shown}, key=list(Area).index)
-    rules = sorted({f.rule_id for f in shown})
+    accepted = sorted((s.finding for s in report.suppressed if s.kind == "baseline"), key=priority_key)
+    shown, hidden = capped([*((f, "new") for f in ordered), *((f, "existing") for f in accepted)], MAX_FINDINGS)
+    rows = [finding_view(index, f, catalog, status) for index, (f, status) in enumerate(shown)]
+    findings = [f for f, _ in shown]
+    counts = severity_counts(findings)
+    areas = sorted({f.area for f in findings}, key=list(Area).index)
+    rules = sorted({f.rule_id for f in findings})
     return {
         "rows": rows, "hidden": hidden, "total": len(ordered),
+        "new": sum(1 for row in rows if row["status"] == "new"),
+        "existing": sum(1 for row in rows if row["status"] == "existing"),
         "severities": [{"name": s.value, "count": counts[s.value]} for s in SEVERITY_ORDER],
         "areas": [{"code": a.value, "title": a.title,
-                   "count": sum(1 for f in shown if f.area is a)} for a in areas],
-        "rules": [{"id": r, "count": sum(1 for f in shown if f.rule_id == r)} for r in rules],
+                   "count": sum(1 for f in findings if f.area is a)} for a in areas],
+        "rules": [{"id": r, "count": sum(1 for f in findings if f.rule_id == r)} for r in rules],
     }
 
 
