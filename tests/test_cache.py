@@ -55,9 +55,9 @@ def analysed(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = pipeline.analyse_file
 
-    def counting(source, rule_ids, time_budget=pipeline.DEFAULT_FILE_TIME_BUDGET):
+    def counting(source, *settings):
         seen.append(source.path)
-        return real(source, rule_ids, time_budget)
+        return real(source, *settings)
 
     monkeypatch.setattr(pipeline, "analyse_file", counting)
     return seen

@@ -463,3 +463,317 @@ def test_the_migrations_command_reads_migrations_only_and_finds_what_scan_finds(
     expected = sorted((f.rule_id, f.location.path) for f in full.findings if f.rule_id.startswith("MIG-"))
     assert sorted((f["rule_id"], f["location"]["path"]) for f in focused["findings"]) == expected
     assert {"MIG-DATA-201", "MIG-DATA-212"} <= {rule for rule, _ in expected}
+
+
+# ---------------------------------------------------------------------------------------------
+# knex, TypeORM and Sequelize migrations
+
+
+def _parsed(root: Path, name: str):
+    from prodcheck.parsing import parse
+    target = root / name
+    language, kind = classify(name)
+    return parse(SourceFile(name, str(target), language, kind, target.stat().st_size))
+
+
+def test_knex_entry_and_ops(tmp_path: Path) -> None:
+    write(tmp_path, {"db/migrations/20240101120000_users.js": """
+        exports.up = async function (knex) {
+          await knex.schema.createTable('teams', (t) => {
+            t.increments();
+            t.string('name', 80).notNullable();
+          });
+          await knex.schema.alterTable('users', (t) => {
+            t.integer('team_id').references('id').inTable('teams');
+            t.index(['team_id']);
+            t.dropColumn('legacy');
+            t.renameColumn('name', 'full_name');
+          });
+          await knex.raw('ALTER TABLE users ALTER COLUMN email SET NOT NULL');
+        };
+
+        exports.down = async function (knex) {
+          await knex.schema.dropTable('teams');
+        };
+    """})
+    migration = only_migration(facts_of(tmp_path, "db/migrations/20240101120000_users.js")[0])
+    assert (migration.id, migration.style, migration.order, migration.reversible) == \
+        ("20240101120000_users", "knex", 20240101120000, True)
+    assert migration.operations == (
+        "create-table teams", "add-column users.team_id", "add-foreign-key users.team_id",
+        "create-index users(team_id)", "drop-column users.legacy", "rename-column users.name -> full_name",
+        "set-not-null users.email")
+    assert migration.rollback.startswith("knex migrate:down") and "users.legacy is not restored" in migration.rollback
+
+
+def test_typeorm_entry_change_column_and_transaction(tmp_path: Path) -> None:
+    write(tmp_path, {"src/migration/1700000000000-Change.ts": """
+        import { MigrationInterface, QueryRunner, TableColumn } from "typeorm";
+
+        export class Change1700000000000 implements MigrationInterface {
+            name = "Change1700000000000";
+
+            public async up(queryRunner: QueryRunner): Promise<void> {
+                await queryRunner.changeColumn("event", new TableColumn({ name: "id", type: "int", isNullable: true }),
+                    new TableColumn({ name: "id", type: "bigint" }));
+                await queryRunner.query(`CREATE INDEX CONCURRENTLY "IDX_e" ON "event" ("at")`);
+            }
+
+            public async down(queryRunner: QueryRunner): Promise<void> {
+                await queryRunner.query(`DROP INDEX "IDX_e"`);
+            }
+        }
+    """})
+    facts, findings = facts_of(tmp_path, "src/migration/1700000000000-Change.ts", MIG_RULES)
+    migration = only_migration(facts)
+    assert (migration.style, migration.order, migration.reversible) == ("typeorm", 1700000000000, True)
+    assert migration.operations == ("alter-type event.id -> int8", "set-not-null event.id", "create-index event(at)")
+    assert migration.rollback == "typeorm migration:revert"
+    assert {f.rule_id for f in findings} >= {"MIG-DATA-207", "MIG-DATA-202"}
+    rewrite = next(f for f in findings if f.rule_id == "MIG-DATA-207")
+    assert "from int4 to int8" in rewrite.message and "queryRunner.changeColumn()" in rewrite.message
+
+
+def test_sequelize_entry_and_transaction_callback(tmp_path: Path) -> None:
+    write(tmp_path, {"migrations/20240102000000-orders.js": """
+        'use strict';
+        module.exports = {
+          up: async (queryInterface, Sequelize) => {
+            await queryInterface.createTable('orders', {
+              id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },
+              total: { type: Sequelize.DECIMAL(10, 2), allowNull: false, defaultValue: 0 },
+            });
+            await queryInterface.sequelize.query('UPDATE carts SET state = 1');
+            await queryInterface.changeColumn('carts', 'state', { type: Sequelize.INTEGER, allowNull: false });
+          },
+          down: async (queryInterface) => {
+            await queryInterface.dropTable('orders');
+          },
+        };
+    """})
+    migration = only_migration(facts_of(tmp_path, "migrations/20240102000000-orders.js")[0])
+    assert (migration.style, migration.reversible) == ("sequelize", True)
+    assert migration.operations == ("create-table orders", "dml carts", "alter-table carts.state",
+                                    "set-not-null carts.state")
+    assert migration.rollback == "sequelize db:migrate:undo"
+
+
+@pytest.mark.parametrize("text", [
+    "exports.up = 1;\n",
+    "exports.up = function () {};\nexports.down = function () {};\n",
+    "module.exports = { up: async (queryInterface) => { await queryInterface.addColumn(); "
+    "await queryInterface.addIndex(); await queryInterface.createTable(); await queryInterface.addConstraint(x); "
+    "await queryInterface.sequelize.query(sql); } };\n",
+    "exports.up = (knex) => knex.schema.alterTable(name, (t) => { t.string(); t.index(); t.foreign(); "
+    "t.specificType('a'); t.increments().alter(); t.dropColumns(); }).createTable();\n",
+    "export class X implements MigrationInterface { async up(q) { await q.addColumn(); await q.createTable(); "
+    "await q.changeColumn('t', 'a'); await q.createIndex('t', idx); await q.query(`SELECT ${x}`); "
+    "await q.createCheckConstraint('t', new TableCheck({ expression: 'selec' })); } }\n",
+    "exports.up = async (knex) => { await knex.raw(`CREATE TABLE ${'x'} (`); await knex.raw('ALTER TABLE `t` "
+    "ADD INDEX i (a)'); };\nexports.down = async (knex) => { throw new Error('no'); };\n",
+    "const up = async (knex) => knex.schema.dropTable('a');\nmodule.exports = { up };\n",
+    "exports.up = function (knex) { return knex.schema.createTable('a', (t) => { t.increments( }\n",
+])
+def test_odd_javascript_migrations_do_not_break_readers_or_rules(tmp_path: Path, text: str) -> None:
+    write(tmp_path, {"migrations/20240101_odd.js": text, "src/migration/1700-Odd.ts": text})
+    facts_of(tmp_path, "migrations/20240101_odd.js", MIG_RULES)
+    facts_of(tmp_path, "src/migration/1700-Odd.ts", MIG_RULES)
+
+
+def test_javascript_files_that_are_not_migrations_are_ignored(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "src/routes/up.js": "exports.up = function (req, res) { res.send(req.query.up); };\n",
+        "migrations/helpers.js": "module.exports = { up: (n) => n + 1, down: (n) => n - 1 };\n",
+        "src/migration/Base.ts": "export class Base { async up(runner) { return runner.run(); } }\n",
+        "db/seeders/20240101-demo.js": "module.exports = { up: (queryInterface) => queryInterface.bulkInsert("
+                                       "'users', [{ name: 'demo' }]), down: async () => {} };\n",
+    })
+    for name in ("src/routes/up.js", "migrations/helpers.js", "src/migration/Base.ts", "db/seeders/20240101-demo.js"):
+        assert facts_of(tmp_path, name)[0].migrations == ()
+
+
+def test_unparseable_sql_in_a_javascript_migration_gives_one_diagnostic_per_set(tmp_path: Path) -> None:
+    from prodcheck.facts.extractors.migrations import read_migration
+    mysql = "exports.up = (knex) => knex.raw('ALTER TABLE `users` ADD INDEX `i` (`a`)');\nexports.down = () => null;\n"
+    write(tmp_path, {"knexfile.js": "module.exports = { client: 'mysql2' };\n",
+                     "migrations/20240101_a.js": mysql, "migrations/20240102_b.js": mysql})
+    seen = set()
+    for name in ("migrations/20240101_a.js", "migrations/20240102_b.js"):
+        parsed = _parsed(tmp_path, name)
+        migration = read_migration(parsed)
+        assert migration is not None and migration.ops[0].action == "unparsed-sql"
+        seen.update(d for d in parsed.diagnostics if d.kind == PARSE_ERROR_KIND)
+    assert len(seen) == 1
+    diagnostic = seen.pop()
+    assert diagnostic.path == "migrations" and "mysql (knexfile.js `client`)" in diagnostic.message
+
+
+def test_migration_path_predicate_for_the_migrations_command() -> None:
+    from prodcheck.facts.extractors.migration_javascript import is_migration_path
+    assert is_migration_path("db/migrations/20240101_a.js") and is_migration_path("src/migration/1700-A.ts")
+    assert is_migration_path("migrate/001.cjs")
+    assert not is_migration_path("src/routes/users.ts") and not is_migration_path("src/migration/types.d.ts")
+
+
+# ---------------------------------------------------------------------------------------------
+# Database engine of a migration set
+
+
+@pytest.mark.parametrize(("files", "name", "style", "engine"), [
+    ({"prisma/migrations/migration_lock.toml": 'provider = "mysql"\n',
+      "prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n'},
+     "prisma/migrations/20240101_init/migration.sql", "prisma", "mysql"),
+    ({"prisma/schema.prisma": 'datasource db {\n  provider = "sqlite"\n}\n'},
+     "prisma/migrations/20240101_init/migration.sql", "prisma", "sqlite"),
+    ({"alembic.ini": "[alembic]\nsqlalchemy.url = mysql+pymysql://u@h/db\n"},
+     "alembic/versions/1a_x.py", "alembic", "mysql"),
+    ({"alembic.ini": "[alembic]\nsqlalchemy.url = driver://user:pass@localhost/dbname\n",
+      "alembic/env.py": "from alembic import context\nURL = 'postgresql+asyncpg://app@db/app'\n"},
+     "alembic/versions/1a_x.py", "alembic", "postgresql"),
+    ({"proj/settings.py": 'DATABASES = {"default": {"ENGINE": "django.db.backends.mysql"}}\n'},
+     "shop/migrations/0001_initial.py", "django", "mysql"),
+    ({"proj/settings/base.py": 'DATABASES = {"default": {\n    "ENGINE": os.environ.get("E", '
+      '"django.db.backends.sqlite3"),\n}}\n'},
+     "shop/migrations/0001_initial.py", "django", ""),
+    ({"knexfile.js": "module.exports = { development: { client: 'sqlite3' }, production: { client: 'pg' } };\n"},
+     "migrations/20240101_a.js", "knex", "postgresql"),
+    ({"ormconfig.json": '{"type": "mariadb", "host": "db"}\n'}, "src/migration/1700-A.ts", "typeorm", "mysql"),
+    ({"src/data-source.ts": "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: "
+      "'better-sqlite3', database: 'x' });\n"}, "src/migration/1700-A.ts", "typeorm", "sqlite"),
+    ({"config/config.json": '{"development": {"dialect": "sqlite"}, "production": {"dialect": "mysql"}}\n'},
+     "migrations/20240101-a.js", "sequelize", "mysql"),
+    ({"flyway.conf": "flyway.url=jdbc:mysql://db:3306/app\n"}, "sql/V1__init.sql", "flyway", "mysql"),
+    # the tool's own configuration wins over another tool's, however near
+    ({"db/knexfile.js": "module.exports = { client: 'mysql' };\n",
+      "flyway.conf": "flyway.url=jdbc:postgresql://db/app\n"}, "db/sql/V1__init.sql", "flyway", "postgresql"),
+    # docker-compose is a last hint, used only when it names one engine family
+    ({"docker-compose.yml": "services:\n  db:\n    image: mysql:8\n"}, "db/migrations/0001.sql", "sql", "mysql"),
+    ({"docker-compose.yml": "services:\n  db:\n    image: mysql:8\n  pg:\n    image: postgres:16\n"},
+     "db/migrations/0001.sql", "sql", ""),
+    ({"settings.py": "nothing here\n"}, "db/migrations/0001.sql", "sql", ""),
+])
+def test_engine_detection(tmp_path: Path, files: dict, name: str, style: str, engine: str) -> None:
+    from prodcheck.facts.extractors.migration_dialect import detect
+    write(tmp_path, {**files, name: "-- migration\n"})
+    assert detect(str(tmp_path / name), name, style).name == engine
+
+
+def test_engine_detection_stays_inside_the_scan_root(tmp_path: Path) -> None:
+    from prodcheck.facts.extractors.migration_dialect import detect
+    write(tmp_path, {"knexfile.js": "module.exports = { client: 'mysql' };\n",
+                     "repo/migrations/20240101_a.js": "-- x\n"})
+    assert detect(str(tmp_path / "repo/migrations/20240101_a.js"), "migrations/20240101_a.js", "knex").name == ""
+
+
+def test_mysql_and_sqlite_sets_get_only_dialect_independent_rules(tmp_path: Path) -> None:
+    migration = """
+        ALTER TABLE orders ADD COLUMN note text NOT NULL;
+        CREATE INDEX orders_note_idx ON orders (note);
+        ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);
+        ALTER TABLE orders DROP COLUMN legacy;
+    """
+    write(tmp_path, {
+        "mysql/flyway.conf": "flyway.url=jdbc:mysql://db/app\n",
+        "mysql/sql/V1__orders.sql": migration,
+        "lite/flyway.conf": "flyway.url=jdbc:sqlite:app.db\n",
+        "lite/sql/V1__orders.sql": migration,
+        "pg/sql/V1__orders.sql": migration,
+    })
+    report = run(tmp_path, MIG_RULES)
+    by_set: dict[str, set[str]] = {}
+    for finding in report.findings:
+        by_set.setdefault(finding.location.path.split("/")[0], set()).add(finding.rule_id)
+    independent = {"MIG-DATA-209"}
+    assert by_set["mysql"] == independent, "InnoDB indexes foreign keys itself: no MIG-DATA-213"
+    assert by_set["lite"] == independent | {"MIG-DATA-213"}
+    assert by_set["pg"] >= independent | {"MIG-DATA-201", "MIG-DATA-203", "MIG-DATA-205", "MIG-DATA-210",
+                                          "MIG-DATA-213"}
+
+
+# ---------------------------------------------------------------------------------------------
+# postgres-version
+
+
+def test_postgres_version_setting_is_validated() -> None:
+    from prodcheck.config import ConfigError, parse_config
+    assert parse_config({}).postgres_version == 0
+    assert parse_config({"postgres-version": 12}).postgres_version == 12
+    for bad in (8, 19, "12", True, 12.0):
+        with pytest.raises(ConfigError, match="postgres-version"):
+            parse_config({"postgres-version": bad})
+
+
+def _file_findings(root: Path, name: str, rule_id: str, version: int) -> list:
+    from prodcheck.rules.context import FileContext
+    rule = load_catalog().index[rule_id]
+    parsed = _parsed(root, name)
+    return list(rule.check(parsed, FileContext(parsed, postgres_version=version)))
+
+
+def test_constant_default_rewrites_before_postgresql_11(tmp_path: Path) -> None:
+    write(tmp_path, {"migrations/0001_status.sql": "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';\n"
+                                                   "ALTER TABLE orders ADD COLUMN note text;\n"})
+    assert _file_findings(tmp_path, "migrations/0001_status.sql", "MIG-DATA-215", 0) == []
+    assert _file_findings(tmp_path, "migrations/0001_status.sql", "MIG-DATA-215", 11) == []
+    old = _file_findings(tmp_path, "migrations/0001_status.sql", "MIG-DATA-215", 10)
+    assert [f.location.start.line for f in old] == [1] and "before PostgreSQL 11" in old[0].message
+
+
+def test_not_null_without_default_advice_before_postgresql_11(tmp_path: Path) -> None:
+    write(tmp_path, {"migrations/0001_code.sql": "ALTER TABLE users ADD COLUMN code text NOT NULL;\n"})
+    modern = _file_findings(tmp_path, "migrations/0001_code.sql", "MIG-DATA-203", 0)
+    old = _file_findings(tmp_path, "migrations/0001_code.sql", "MIG-DATA-203", 10)
+    assert len(modern) == len(old) == 1
+    assert "constant DEFAULT" in modern[0].fix.text and "nullable" in old[0].fix.text
+    assert "PostgreSQL 10" in old[0].message and "PostgreSQL 10" not in modern[0].message
+
+
+def test_version_dependent_transaction_rules(tmp_path: Path) -> None:
+    write(tmp_path, {"migrations/20240101_x.up.sql": """
+        CREATE TYPE mood AS ENUM ('sad');
+        ALTER TYPE mood ADD VALUE 'happy';
+        REINDEX INDEX CONCURRENTLY orders_status_idx;
+        ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY;
+    """})
+    name = "migrations/20240101_x.up.sql"
+    lines = {v: sorted(f.location.start.line for f in _file_findings(tmp_path, name, "MIG-DATA-202", v))
+             for v in (0, 11, 12, 13, 14)}
+    # REINDEX CONCURRENTLY in a multi-statement golang-migrate file is a transaction problem on every version
+    assert lines[0] == lines[14] == [3, 4]
+    assert lines[12] == lines[13] == [3, 4]
+    assert lines[11] == [2, 3, 3, 4]
+    messages = [f.message for f in _file_findings(tmp_path, name, "MIG-DATA-202", 11)]
+    assert any("ADD VALUE" in m and "before PostgreSQL 12" in m for m in messages)
+    assert any("REINDEX CONCURRENTLY does not exist before PostgreSQL 12" in m for m in messages)
+    assert any("does not exist before PostgreSQL 14" in m for m in _file_findings_messages(tmp_path, name, 13))
+
+
+def _file_findings_messages(root: Path, name: str, version: int) -> list[str]:
+    return [f.message for f in _file_findings(root, name, "MIG-DATA-202", version)]
+
+
+def test_set_not_null_before_postgresql_12_ignores_the_check(tmp_path: Path) -> None:
+    from prodcheck.facts.project import build_project
+    from prodcheck.rules.context import ProjectContext
+    write(tmp_path, {
+        "migrations/0001_check.sql": "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL);\n",
+        "migrations/0002_not_null.sql": "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n",
+    })
+    facts = tuple(facts_of(tmp_path, n)[0] for n in ("migrations/0001_check.sql", "migrations/0002_not_null.sql"))
+    project = build_project(facts)
+    rule = load_catalog().index["MIG-DATA-204"]
+    assert list(rule.check(project, ProjectContext(project))) == []
+    assert list(rule.check(project, ProjectContext(project, postgres_version=12))) == []
+    old = list(rule.check(project, ProjectContext(project, postgres_version=11)))
+    assert len(old) == 1 and "PostgreSQL 11" in old[0].message and "NOT VALID" in old[0].fix.text
+
+
+def test_postgres_version_reaches_the_rules_through_the_scan(tmp_path: Path) -> None:
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "V1__orders.sql").write_text("CREATE TABLE orders (id bigint PRIMARY KEY);\n")
+    (tmp_path / "migrations" / "V2__flag.sql").write_text(
+        "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN archived boolean DEFAULT false;\n")
+    modern = scan(tmp_path, Config(only=("MIG-DATA-215",), use_baseline=False, jobs=1))
+    old = scan(tmp_path, Config(only=("MIG-DATA-215",), use_baseline=False, jobs=1, postgres_version=10))
+    assert modern.findings == ()
+    assert [(f.rule_id, f.location.path) for f in old.findings] == [("MIG-DATA-215", "migrations/V2__flag.sql")]

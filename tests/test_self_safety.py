@@ -426,11 +426,11 @@ REAL_ANALYSE = pipeline.analyse_file
 CRASHING = ("pkg/mod007.py", "pkg/mod031.py")
 
 
-def killing_analyse(source, rule_ids, time_budget):
+def killing_analyse(source, *settings):
     """Stands in for `pipeline.analyse_file` in forked workers: dies on the CRASHING files."""
     if source.path in CRASHING:
         os._exit(70)
-    return REAL_ANALYSE(source, rule_ids, time_budget)
+    return REAL_ANALYSE(source, *settings)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from prodcheck.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 DEFAULT_FILE_TIME_BUDGET = 60.0     # seconds; the slowest real file we know takes under 2 s
+POSTGRES_VERSIONS = range(9, 19)    # `postgres-version`: major versions 9..18
 PROFILES = ("default", "startup", "enterprise")
 
 
@@ -35,6 +36,8 @@ class Config:
     baseline: str = ""                    # path relative to the scan root
     use_baseline: bool = True             # False while a baseline is being written
     public_paths: tuple[str, ...] = ()    # extra public-by-nature endpoint patterns
+    postgres_version: int = 0             # major version the migrations run on; 0 = unset: the
+                                          # migration rules assume a current PostgreSQL (14+)
     focus: str = ""                       # "migrations": only migration files and MIG rules (the
                                           # `prodcheck migrations` command); "" = everything
     cache_dir: str = ""                   # per-file results of earlier scans; "" = no cache. Set by
@@ -52,6 +55,7 @@ _KEYS = {
     "max-file-size": "int", "max_file_size": "int", "file-time-budget": "float",
     "file_time_budget": "float", "jobs": "int", "baseline": "str",
     "public-paths": "list", "public_paths": "list",
+    "postgres-version": "int", "postgres_version": "int",
 }
 
 
@@ -122,6 +126,9 @@ def parse_config(data: dict, source: str = "") -> Config:
         elif kind == "int":
             if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
                 raise ConfigError(f"{where}key '{key}' must be a non-negative integer")
+            if name == "postgres_version" and raw not in POSTGRES_VERSIONS:
+                raise ConfigError(f"{where}key '{key}' must be a PostgreSQL major version from "
+                                  f"{POSTGRES_VERSIONS.start} to {POSTGRES_VERSIONS.stop - 1}")
             values[name] = raw
         elif kind == "float":
             if not isinstance(raw, (int, float)) or isinstance(raw, bool) or raw < 0:

@@ -25,6 +25,7 @@ from prodcheck.discovery import SourceFile, discover
 from prodcheck.discovery.walk import display_path
 from prodcheck.facts.builder import FactsBuilder
 from prodcheck.facts.extract import extract_facts
+from prodcheck.facts.extractors.migration_javascript import is_migration_path
 from prodcheck.facts.model import FileFacts
 from prodcheck.facts.project import ProjectFacts, build_project
 from prodcheck.fingerprint import with_fingerprints
@@ -59,8 +60,12 @@ class FileResult:
 
 def is_migration_candidate(source: SourceFile) -> bool:
     """Files `prodcheck migrations` reads: every SQL file (Flyway, golang-migrate, Prisma, dbmate
-    keep them anywhere) and Python files in migration directories (Django, Alembic)."""
-    return source.language == "sql" or (source.kind == "migration" and source.language == "python")
+    keep them anywhere), Python files in migration directories (Django, Alembic) and JS/TS files
+    under a migrations folder (knex, TypeORM, Sequelize)."""
+    return (source.language == "sql"
+            or (source.kind == "migration" and source.language == "python")
+            or (source.language in ("javascript", "typescript") and source.kind != "test"
+                and is_migration_path(source.path)))
 
 
 def _register_fast_pickling() -> None:
@@ -73,7 +78,7 @@ def _register_fast_pickling() -> None:
 
 
 def analyse_file(source: SourceFile, rule_ids: tuple[str, ...],
-                 time_budget: float = DEFAULT_FILE_TIME_BUDGET) -> FileResult:
+                 time_budget: float = DEFAULT_FILE_TIME_BUDGET, postgres_version: int = 0) -> FileResult:
     """Per-file phase: read, parse, extract facts, run per-file rules. Never raises: extractors and
     rules are guarded one by one; any other failure (a parser bug) loses this file only, as an
     `analysis-error` diagnostic, not the scan. A file still being analysed after `time_budget`
@@ -81,7 +86,7 @@ def analyse_file(source: SourceFile, rule_ids: tuple[str, ...],
     `timeout` diagnostic; the scan goes on with the next file."""
     try:
         with _time_budget(time_budget):
-            return _analyse_file(source, rule_ids)
+            return _analyse_file(source, rule_ids, postgres_version)
     except FileTimeBudgetExceeded:
         return _lost(source, "timeout", f"analysis stopped after {time_budget:g} s (the per-file time "
                                         f"budget, `file-time-budget` in the configuration); not scanned")
@@ -112,7 +117,7 @@ def _time_budget(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...]) -> FileResult:
+def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...], postgres_version: int = 0) -> FileResult:
     catalog = load_catalog()
     rules = [catalog.index[rid] for rid in rule_ids]
     parsed = parse(source)
@@ -125,25 +130,27 @@ def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...]) -> FileResult:
     suppressions, bad = parse_suppressions(source.path, parsed.text)
     builder.suppressions.extend(suppressions)
     diagnostics.extend(bad)
+    before_extraction = len(parsed.diagnostics)
     diagnostics.extend(extract_facts(parsed, builder))
-    findings, rule_diags, applied = run_file_rules(parsed, rules)
+    findings, rule_diags, applied = run_file_rules(parsed, rules, postgres_version)
     diagnostics.extend(rule_diags)
+    diagnostics.extend(parsed.diagnostics[before_extraction:])     # what extractors met (SQL in JS)
     return FileResult(builder.freeze(), tuple(findings), tuple(diagnostics), frozenset(applied))
 
 
 def _analyse_chunk(chunk: list[SourceFile], rule_ids: tuple[str, ...],
-                   time_budget: float) -> list[FileResult]:
-    return [analyse_file(source, rule_ids, time_budget) for source in chunk]
+                   time_budget: float, postgres_version: int = 0) -> list[FileResult]:
+    return [analyse_file(source, rule_ids, time_budget, postgres_version) for source in chunk]
 
 
 def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
                   progress: Progress | None = None,
-                  time_budget: float = DEFAULT_FILE_TIME_BUDGET) -> list[FileResult]:
+                  time_budget: float = DEFAULT_FILE_TIME_BUDGET, postgres_version: int = 0) -> list[FileResult]:
     total = len(files)
     if jobs <= 1 or total < PARALLEL_MIN_FILES:
         results = []
         for done, source in enumerate(files, start=1):
-            results.append(analyse_file(source, rule_ids, time_budget))
+            results.append(analyse_file(source, rule_ids, time_budget, postgres_version))
             if progress:
                 progress(done, total)
         return results
@@ -152,7 +159,7 @@ def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
     broken: list[int] = []
     done = 0
     with _pool(jobs) as pool:
-        futures = _submit(pool, [(chunk, rule_ids, time_budget) for chunk in chunks])
+        futures = _submit(pool, [(chunk, rule_ids, time_budget, postgres_version) for chunk in chunks])
         for index, future in enumerate(futures):
             try:
                 results_by_chunk[index] = _result(future)
@@ -164,7 +171,7 @@ def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
                 progress(done, total)
     if broken:
         retried = iter(_isolate([source for index in broken for source in chunks[index]], rule_ids, jobs,
-                                time_budget))
+                                time_budget, postgres_version))
         for index in broken:
             results_by_chunk[index] = [next(retried) for _ in chunks[index]]
         if progress:
@@ -173,7 +180,7 @@ def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
 
 
 def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
-             time_budget: float) -> list[FileResult]:
+             time_budget: float, postgres_version: int = 0) -> list[FileResult]:
     """The files of chunks whose worker died (one crash breaks the whole pool), again one file per
     task in fresh pools; after each broken round the first file left runs alone, so only a file
     that kills its worker by itself is lost, as a `worker-crash` diagnostic."""
@@ -181,7 +188,7 @@ def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
     pending = list(range(len(files)))
     while pending:
         with _pool(min(jobs, len(pending))) as pool:
-            futures = _submit(pool, [([files[i]], rule_ids, time_budget) for i in pending])
+            futures = _submit(pool, [([files[i]], rule_ids, time_budget, postgres_version) for i in pending])
             for i, future in zip(pending, futures, strict=True):
                 try:
                     results[i] = _result(future)[0]
@@ -192,7 +199,8 @@ def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
             first = pending.pop(0)
             with _pool(1) as pool:
                 try:
-                    results[first] = _result(_submit(pool, [([files[first]], rule_ids, time_budget)])[0])[0]
+                    results[first] = _result(_submit(pool, [([files[first]], rule_ids, time_budget,
+                                                              postgres_version)])[0])[0]
                 except BrokenProcessPool:
                     results[first] = _lost(files[first], "worker-crash",
                                            "the worker process analysing this file died; not scanned")
@@ -290,8 +298,9 @@ def _lost(source: SourceFile, kind: str, message: str) -> FileResult:
     return FileResult(facts, (), (Diagnostic(source.path, kind, message),), frozenset())
 
 
-def run_project_rules(rules: list[Rule], project: ProjectFacts) -> tuple[list[Finding], list[Diagnostic], set[str]]:
-    ctx = ProjectContext(project)
+def run_project_rules(rules: list[Rule], project: ProjectFacts,
+                      postgres_version: int = 0) -> tuple[list[Finding], list[Diagnostic], set[str]]:
+    ctx = ProjectContext(project, postgres_version=postgres_version)
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     applied: set[str] = set()
@@ -369,11 +378,12 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
     per_file_ids = tuple(r.id for r in rules if not isinstance(r, (ProjectRule, TaintRule)))
     cache = None
     if config.cache_dir:
-        cache, cache_diagnostics = ResultCache.open(Path(config.cache_dir), scan_base, files, per_file_ids)
+        cache, cache_diagnostics = ResultCache.open(Path(config.cache_dir), scan_base, files,
+                                                    (*per_file_ids, f"postgres-version={config.postgres_version}"))
         diagnostics.extend(cache_diagnostics)
     cached = {source.path: hit for source in files if cache and (hit := cache.lookup(source)) is not None}
     fresh = analyse_files([s for s in files if s.path not in cached], per_file_ids, jobs, progress,
-                          config.file_time_budget)
+                          config.file_time_budget, config.postgres_version)
     by_path = {**cached, **{result.facts.path: result for result in fresh}}
     results = [by_path[source.path] for source in files]
     if cache is not None:
@@ -387,7 +397,7 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
     diagnostics.extend(d for r in results for d in r.diagnostics)
     applied = set().union(*(r.applied for r in results)) if results else set()
     project = build_project(facts, config.public_paths)
-    project_findings, project_diags, project_applied = run_project_rules(rules, project)
+    project_findings, project_diags, project_applied = run_project_rules(rules, project, config.postgres_version)
     findings.extend(project_findings)
     diagnostics.extend(project_diags)
     applied |= project_applied

@@ -45,9 +45,13 @@ def make_finding(rule: Rule, location: Location, message: str, *, fix: str | Non
 
 
 class FileContext:
-    """Per-file context: the parsed file, and the enclosing symbol while a tree is walked."""
+    """Per-file context: the parsed file, and the enclosing symbol while a tree is walked.
+    `postgres_version`: the configured `postgres-version` (0 = unset)."""
 
-    def __init__(self, parsed) -> None:
+    postgres_version: int = 0
+
+    def __init__(self, parsed, postgres_version: int = 0) -> None:
+        self.postgres_version = postgres_version
         self.file = parsed
         self.path = parsed.path
         self.symbols: list[str] = []
@@ -73,10 +77,12 @@ class FileContext:
 
 
 class ProjectContext:
-    """Project-phase context: the joined facts; snippets are filled in by the pipeline."""
+    """Project-phase context: the joined facts; snippets are filled in by the pipeline.
+    `postgres_version`: the configured `postgres-version` (0 = unset)."""
 
-    def __init__(self, project) -> None:
+    def __init__(self, project, postgres_version: int = 0) -> None:
         self.project = project
+        self.postgres_version = postgres_version
 
     def finding(self, rule: Rule, at: Location, message: str, *, fix: str | None = None,
                 diff: str = "", related: Iterable[Location] = (), confidence: Confidence | None = None,

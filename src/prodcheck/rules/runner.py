@@ -14,9 +14,10 @@ from prodcheck.rules.context import FileContext
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def run_file_rules(parsed, rules: Iterable[Rule]) -> tuple[list[Finding], list[Diagnostic], set[str]]:
+def run_file_rules(parsed, rules: Iterable[Rule],
+                   postgres_version: int = 0) -> tuple[list[Finding], list[Diagnostic], set[str]]:
     """Findings, rule errors, and the ids of the rules that had something to look at here."""
-    ctx = FileContext(parsed)
+    ctx = FileContext(parsed, postgres_version)
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     applied: set[str] = set()

@@ -1,14 +1,15 @@
 """Migration facts: every migration file becomes an inventory `Migration` (id, file, order,
 operations, reversible, rollback plan), whatever tool wrote it (SQL files of Flyway, golang-migrate,
-Prisma, dbmate, goose, sql-migrate or none; Django; Alembic).
+Prisma, dbmate, goose, sql-migrate or none; Django; Alembic; knex, TypeORM, Sequelize).
 
 `read_migration(parsed)` is the one entry point; the per-file migration rules call it too (memoised
 in their context). For the project rules it also emits these signals (formats in
 `migration_model`): a `SET NOT NULL` on an existing table, `CHECK (col IS NOT NULL)` constraints and
 their validation, the first blocking lock taken with no timeout set before it, irreversible
 migrations, foreign keys and indexes (SQL and Alembic; Django indexes its foreign keys itself).
-Files that are not migrations give `lock-timeout-configured` when they set `lock_timeout` for the
-project (Alembic's env.py, Django's database OPTIONS, a connection string).
+Each migration whose database engine the repository names (`migration_dialect`) also gives
+`migration-engine`. Files that are not migrations give `lock-timeout-configured` when they set
+`lock_timeout` for the project (Alembic's env.py, Django's database OPTIONS, a connection string).
 
 A golang-migrate up file checks for its `.down.sql` partner, and a Flyway file for its undo file,
 next to it on disk: the rollback plan is part of the up migration's entry.
@@ -18,7 +19,9 @@ from __future__ import annotations
 from prodcheck.facts.builder import FactsBuilder
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.migration_alembic import read_alembic_migration
+from prodcheck.facts.extractors.migration_dialect import SIGNAL_ENGINE, engine_of
 from prodcheck.facts.extractors.migration_django import read_django_migration
+from prodcheck.facts.extractors.migration_javascript import CALL_PREFIXES, JS_LANGUAGES, read_javascript_migration
 from prodcheck.facts.extractors.migration_model import (
     BLOCKING_LOCKS, SIGNAL_FOREIGN_KEY, SIGNAL_INDEX, SIGNAL_IRREVERSIBLE, SIGNAL_LOCK_WITHOUT_TIMEOUT,
     SIGNAL_NOT_NULL_CHECK, SIGNAL_SET_NOT_NULL, SIGNAL_TIMEOUT_CONFIGURED, SIGNAL_VALIDATE, MigrationFile, Op,
@@ -42,6 +45,8 @@ def read_migration(parsed) -> MigrationFile | None:
         return read_sql_migration(parsed)
     if parsed.language == "python":
         return read_django_migration(parsed) or read_alembic_migration(parsed)
+    if parsed.language in JS_LANGUAGES:
+        return read_javascript_migration(parsed)
     return None
 
 
@@ -57,6 +62,9 @@ def extract(parsed, builder: FactsBuilder) -> None:
         operations=tuple(_operations(migration)), reversible=migration.reversible, rollback=migration.rollback,
     ))
     builder.signals.extend(migration_signals(migration))
+    engine = engine_of(parsed, migration.style)
+    if engine.name:
+        builder.signals.append(Signal(SIGNAL_ENGINE, _at(parsed.path, 1), engine.describe()))
 
 
 def _operations(migration: MigrationFile) -> list[str]:
@@ -122,7 +130,7 @@ _SQL_WORDS = {
 
 def describe_lock(op: Op, lock: str) -> str:
     """`DROP COLUMN on orders takes ACCESS EXCLUSIVE`, `migrations.AddField on order takes ...`."""
-    is_call = op.statement.startswith(("migrations.", "op."))
+    is_call = op.statement.startswith(("migrations.", "op.", *CALL_PREFIXES))
     what = op.statement if is_call else _SQL_WORDS.get(op.action, op.action)
     where = f" on {op.table}" if op.table else ""
     return f"{what}{where} takes {lock}"

@@ -30,13 +30,15 @@ from __future__ import annotations
 from prodcheck.facts.extractors.migration_model import table_key
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import FileRule
-from prodcheck.rules.migrations.common import MIGRATION_LANGUAGES, qualified, spelled, up_ops
+from prodcheck.rules.migrations.common import MIGRATION_LANGUAGES, postgres_rules_apply, qualified, spelled, up_ops
 
 STRING_TYPES = frozenset({"varchar", "text"})
 MAYBE_WIDENING = frozenset({"varchar", "text", "numeric", "varbit", "timestamptz", "inet"})
 
 
 def check(file, ctx):
+    if not postgres_rules_apply(file, ctx):
+        return
     known: dict[tuple[str, str], str] = {}
     for op in up_ops(file, ctx, "add-column", "alter-type"):
         key = (table_key(op.table), op.column)

@@ -7,17 +7,31 @@
   `op.create_index`), for messages;
 - `insert_after_keyword_diff`, `append_to_statement_diff`, `replace_statement_diff`: unified diffs
   of the flagged SQL lines, for mechanical fixes;
-- project-phase readers of the migration signals (`signals_of`, `position_of`).
+- project-phase readers of the migration signals (`signals_of`, `position_of`);
+- the database engine of a migration set (`postgres_rules_apply(file, ctx)` in the per-file phase,
+  `postgres_signals_of` in the project phase): the PostgreSQL lock and rewrite rules skip MySQL,
+  SQLite and other engines the repository names (unknown counts as PostgreSQL);
+- `postgres_version(ctx)`: the configured `postgres-version` (0 when unset: the rules then assume a
+  current PostgreSQL, 14 or later).
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from prodcheck.facts.extractors.migration_dialect import MYSQL, SIGNAL_ENGINE, Engine, engine_of, normalise
+from prodcheck.facts.extractors.migration_javascript import CALL_PREFIXES
 from prodcheck.facts.extractors.migration_model import MigrationFile, Op, migration_set
 from prodcheck.facts.extractors.migrations import read_migration
 from prodcheck.parsing.sql import tokens
 
-MIGRATION_LANGUAGES = ("sql", "python")
+MIGRATION_LANGUAGES = ("sql", "python", "javascript", "typescript")
+JS_FIXES_INDEX = {
+    "knex": ("Build it with `knex.raw('CREATE INDEX CONCURRENTLY ...')` in a migration that exports "
+             "`config = { transaction: false }`."),
+    "typeorm": ("Build it with `queryRunner.query('CREATE INDEX CONCURRENTLY ...')` in a migration class that "
+                "sets `transaction = false`."),
+    "sequelize": "Pass `concurrently: true` to `queryInterface.addIndex` (outside any transaction).",
+}
 _KEY = "migration.file"
 
 
@@ -44,8 +58,60 @@ def spelled(op: Op, sql: str) -> str:
 
 
 def is_call(op: Op) -> bool:
-    """Was the op written as a Django operation or an Alembic `op.*` call (not SQL)?"""
-    return op.statement.startswith(("migrations.", "op."))
+    """Was the op written as a Django operation, an Alembic `op.*` call or a knex / TypeORM /
+    Sequelize builder call (not SQL)?"""
+    return op.statement.startswith(("migrations.", "op.", *CALL_PREFIXES))
+
+
+# ---------------------------------------------------------------------------------------------
+# Database engine and PostgreSQL version
+
+
+def engine(file, ctx) -> Engine:
+    migration = migration_of(file, ctx)
+    if migration is None:
+        return Engine()
+    return engine_of(file, migration.style)
+
+
+def postgres_rules_apply(file, ctx) -> bool:
+    """Do the PostgreSQL lock and rewrite rules apply to this migration (PostgreSQL or unknown)?"""
+    return engine(file, ctx).postgres_like
+
+
+def postgres_version(ctx) -> int:
+    """The `postgres-version` the configuration gives (0 = unset: assume a current PostgreSQL)."""
+    version = getattr(ctx, "postgres_version", 0)
+    return version if isinstance(version, int) else 0
+
+
+def before_version(ctx, major: int) -> bool:
+    """Is the configured PostgreSQL older than `major`? Never when no version is set."""
+    version = postgres_version(ctx)
+    return 0 < version < major
+
+
+def engines_by_path(project) -> dict[str, str]:
+    """Path -> engine name, for the migrations whose engine the repository names."""
+    found = {}
+    for facts in project.files:
+        for signal in facts.signals:
+            if signal.name == SIGNAL_ENGINE:
+                found[signal.location.path] = normalise(signal.detail.split(" ", 1)[0])
+    return found
+
+
+def postgres_signals_of(project, name: str):
+    """`signals_of`, without the migrations of a set known to run on another engine."""
+    engines = engines_by_path(project)
+    for group, signal in signals_of(project, name):
+        if engines.get(signal.location.path, "") in ("", "postgresql"):
+            yield group, signal
+
+
+def indexes_foreign_keys_itself(project, path: str) -> bool:
+    """MySQL (InnoDB) creates an index for every foreign key that has none."""
+    return engines_by_path(project).get(path, "") == MYSQL
 
 
 def qualified(table: str, column: str = "") -> str:

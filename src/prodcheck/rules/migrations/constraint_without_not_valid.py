@@ -33,7 +33,8 @@ from __future__ import annotations
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import FileRule
 from prodcheck.rules.migrations.common import (
-    MIGRATION_LANGUAGES, append_to_statement_diff, qualified, spelled, statement_op_count, up_ops,
+    MIGRATION_LANGUAGES, append_to_statement_diff, postgres_rules_apply, qualified, spelled,
+    statement_op_count, up_ops,
 )
 
 KINDS = {"foreign-key": "FOREIGN KEY", "check": "CHECK"}
@@ -48,6 +49,8 @@ INLINE_FIX = ("Add the column first, then `ADD CONSTRAINT ... FOREIGN KEY ... NO
 
 
 def check(file, ctx):
+    if not postgres_rules_apply(file, ctx):
+        return
     ops = list(up_ops(file, ctx))
     for op in ops:
         if op.action != "add-constraint" or op.constraint not in KINDS or not op.on_existing_table:

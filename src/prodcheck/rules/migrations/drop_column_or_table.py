@@ -1,7 +1,9 @@
 """
 ## What it does
 Flags dropping a column or a table in a migration: `ALTER TABLE ... DROP COLUMN`, `DROP TABLE`,
-Django `RemoveField` and `DeleteModel`, Alembic `op.drop_column` and `op.drop_table`. Rollbacks
+Django `RemoveField` and `DeleteModel`, Alembic `op.drop_column` and `op.drop_table`, knex
+`dropColumn` / `dropTable`, TypeORM `dropColumn` / `dropTable`, Sequelize `removeColumn` /
+`dropTable`. Rollbacks
 (down migrations, `downgrade()`) are not checked, nor tables created in the same migration.
 
 ## Why it matters

@@ -20,7 +20,7 @@ from __future__ import annotations
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import FileRule
 from prodcheck.rules.migrations.common import (
-    MIGRATION_LANGUAGES, insert_after_keyword_diff, is_call, spelled, up_ops,
+    MIGRATION_LANGUAGES, insert_after_keyword_diff, is_call, postgres_rules_apply, spelled, up_ops,
 )
 
 FIXES = {
@@ -31,6 +31,8 @@ FIXES = {
 
 
 def check(file, ctx):
+    if not postgres_rules_apply(file, ctx):
+        return
     created: set[str] = set()
     for op in up_ops(file, ctx, "create-index", "drop-index"):
         if op.action == "create-index":

@@ -1,9 +1,11 @@
 """
 ## What it does
 Flags a foreign key declared in SQL or Alembic migrations (`REFERENCES`, `FOREIGN KEY (...)`,
-`op.create_foreign_key`, `sa.ForeignKey`) when no index of the migration set starts with its
+`op.create_foreign_key`, `sa.ForeignKey`, knex `references()` / `foreign()`, TypeORM
+`createForeignKey`, Sequelize `references`) when no index of the migration set starts with its
 columns (`CREATE INDEX`, a primary key or a unique constraint, `index=True`). Django migrations
-are not checked: Django indexes foreign keys itself.
+are not checked: Django indexes foreign keys itself; nor are migration sets on MySQL, whose InnoDB
+engine creates the index.
 
 ## Why it matters
 PostgreSQL does not index the referencing side of a foreign key. Every DELETE or key UPDATE on
@@ -36,7 +38,7 @@ from prodcheck.facts.extractors.migration_model import (
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import ProjectRule
-from prodcheck.rules.migrations.common import signals_of
+from prodcheck.rules.migrations.common import indexes_foreign_keys_itself, signals_of
 
 
 def check(project, ctx):
@@ -45,6 +47,8 @@ def check(project, ctx):
         table, columns, _ = decode_columns(signal.detail)
         indexes.setdefault((group, table_key(table)), []).append(columns)
     for group, signal in signals_of(project, SIGNAL_FOREIGN_KEY):
+        if indexes_foreign_keys_itself(project, signal.location.path):
+            continue
         table, columns, references = decode_columns(signal.detail)
         if any(covers(index, columns) for index in indexes.get((group, table_key(table)), ())):
             continue

@@ -4,7 +4,8 @@ Flags migrations the tool cannot roll back:
 - Django `RunPython` without `reverse_code` and `RunSQL` without `reverse_sql`;
 - an Alembic `downgrade()` that is missing, empty (`pass`), or raises (`NotImplementedError`);
 - a golang-migrate `N_x.up.sql` without its `N_x.down.sql`, or with an empty one;
-- a dbmate, goose or sql-migrate file without a down section, or with an empty one.
+- a dbmate, goose or sql-migrate file without a down section, or with an empty one;
+- a knex, TypeORM or Sequelize migration whose `down` is missing, empty or only throws.
 
 Forward-only tools (Flyway without undo files, Prisma) are not flagged: their rollback plan in
 the inventory says a compensating migration is needed.
@@ -62,6 +63,7 @@ RULE = ProjectRule(
     fix=("Write the reverse step (reverse_code / reverse_sql, downgrade(), a down file), or an explicit no-op "
          "with the rollback plan when nothing can be undone."),
     rows=("MIG-02", "MIG-11"), doc=__doc__, confidence=Confidence.HIGH,
-    coverage="partial", coverage_note="knex, TypeORM and Sequelize migrations are not read yet.",
+    coverage="partial",
+    coverage_note="A down step that does not undo the up step (wrong table, partial undo) is not detected.",
     example_path="shop/migrations/0005_backfill_totals.py", check=check,
 )

@@ -29,7 +29,7 @@ from __future__ import annotations
 from prodcheck.facts.extractors.migration_model import SIGNAL_LOCK_WITHOUT_TIMEOUT, SIGNAL_TIMEOUT_CONFIGURED
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import ProjectRule
-from prodcheck.rules.migrations.common import signals_of
+from prodcheck.rules.migrations.common import postgres_signals_of, signals_of
 
 SQL_SETTING = "SET lock_timeout = '5s';"
 
@@ -37,7 +37,7 @@ SQL_SETTING = "SET lock_timeout = '5s';"
 def check(project, ctx):
     if any(True for _ in signals_of(project, SIGNAL_TIMEOUT_CONFIGURED)):
         return
-    for _, signal in signals_of(project, SIGNAL_LOCK_WITHOUT_TIMEOUT):
+    for _, signal in postgres_signals_of(project, SIGNAL_LOCK_WITHOUT_TIMEOUT):
         message = (f"{signal.detail} with no lock_timeout or statement_timeout set before it: while it waits "
                    "for the lock, every query on the table queues behind it")
         path = signal.location.path

@@ -2,7 +2,8 @@
 ## What it does
 Flags renaming a column or a table that already exists: `ALTER TABLE ... RENAME COLUMN` /
 `RENAME TO`, Django `RenameField`, `RenameModel` and `AlterModelTable`, Alembic
-`op.alter_column(new_column_name=...)` and `op.rename_table`.
+`op.alter_column(new_column_name=...)` and `op.rename_table`, knex, TypeORM and Sequelize
+`renameColumn` / `renameTable`.
 
 ## Why it matters
 The rename is instant, but during a rolling deploy the instances still running the previous code

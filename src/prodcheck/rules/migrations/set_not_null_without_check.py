@@ -22,6 +22,11 @@ no reads, no writes meanwhile. Since PostgreSQL 12 the scan is skipped when a va
     ALTER TABLE users ALTER COLUMN email SET NOT NULL;
     ALTER TABLE users DROP CONSTRAINT users_email_not_null;
 
+With `postgres-version` below 12 in the configuration, every `SET NOT NULL` on an existing table is
+reported, CHECK or not: PostgreSQL 11 and older always scan, and the advice is to keep the
+validated CHECK constraint in place of the column's NOT NULL until the upgrade. Migration sets on
+MySQL or SQLite are not checked.
+
 ## Known limitations
 Django's `AlterField` (from `null=True` to `null=False`) is not judged: the field's previous state
 is not read. Constraints created outside the migration files are not seen.
@@ -33,15 +38,27 @@ from prodcheck.facts.extractors.migration_model import (
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import ProjectRule
-from prodcheck.rules.migrations.common import before, orders, signals_of
+from prodcheck.rules.migrations.common import (
+    before, before_version, orders, postgres_signals_of, postgres_version, signals_of,
+)
+
+OLD_POSTGRES_FIX = ("Before PostgreSQL 12 SET NOT NULL always scans the table: enforce the rule with a "
+                    "`CHECK (col IS NOT NULL) NOT VALID` constraint validated in a later migration, and leave the "
+                    "column's NOT NULL for after the upgrade.")
 
 
 def check(project, ctx):
     order = orders(project)
     checks = [(g, s, s.detail.split(" ")) for g, s in signals_of(project, SIGNAL_NOT_NULL_CHECK)]
     validations = [(g, s, s.detail.split(" ")) for g, s in signals_of(project, SIGNAL_VALIDATE)]
-    for group, target in signals_of(project, SIGNAL_SET_NOT_NULL):
+    for group, target in postgres_signals_of(project, SIGNAL_SET_NOT_NULL):
         table, _, column = target.detail.rpartition(".")
+        if before_version(ctx, 12):
+            message = (f"SET NOT NULL on {target.detail} scans the whole of {table} under an ACCESS EXCLUSIVE lock: "
+                       f"PostgreSQL {postgres_version(ctx)} does not use a validated CHECK constraint to skip the "
+                       "scan (it does from 12)")
+            yield ctx.finding(RULE, target.location, message, fix=OLD_POSTGRES_FIX)
+            continue
         key = _column_key(target.detail)
         found = [parts for g, s, parts in checks
                  if g == group and _column_key(parts[0]) == key and before(order, s, target)]

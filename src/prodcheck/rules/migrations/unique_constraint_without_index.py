@@ -29,13 +29,16 @@ from __future__ import annotations
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import FileRule
 from prodcheck.rules.migrations.common import (
-    MIGRATION_LANGUAGES, replace_statement_diff, spelled, statement_op_count, up_ops,
+    MIGRATION_LANGUAGES, postgres_rules_apply, replace_statement_diff, spelled, statement_op_count,
+    up_ops,
 )
 
 LABELS = {"unique": "UNIQUE", "primary-key": "PRIMARY KEY"}
 
 
 def check(file, ctx):
+    if not postgres_rules_apply(file, ctx):
+        return
     for op in up_ops(file, ctx, "add-constraint"):
         if op.constraint not in LABELS or op.has("using-index") or not op.on_existing_table:
             continue

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import FileRule
-from prodcheck.rules.migrations.common import MIGRATION_LANGUAGES, up_ops
+from prodcheck.rules.migrations.common import MIGRATION_LANGUAGES, postgres_rules_apply, up_ops
 
 WORDS = {"vacuum-full": "VACUUM FULL", "cluster": "CLUSTER"}
 
 
 def check(file, ctx):
+    if not postgres_rules_apply(file, ctx):
+        return
     for op in up_ops(file, ctx, "vacuum-full", "cluster"):
         if not op.on_existing_table:
             continue
