@@ -203,13 +203,21 @@ def _outer_methods(call) -> list[str]:
     return found
 
 
+def _has_outer_method(call) -> bool:
+    """Is a method chained after `call` (`call.x(...)`)? One step up only: `Node.parent` costs a
+    walk from the root in tree-sitter, so deep chains must not climb it repeatedly."""
+    parent = call.parent
+    return (parent is not None and parent.type == "member_expression"
+            and parent.parent is not None and parent.parent.type == "call_expression")
+
+
 def _bounded_chain(call) -> bool:
     return any(CHAIN_BOUNDS.match(m) for m in _outer_methods(call))
 
 
 def _knex(call) -> str:
     """The top of a `knex('t')[.select(...)...]` chain with nothing that bounds it."""
-    if _outer_methods(call):
+    if _has_outer_method(call):
         return ""                     # not the top of the chain: the top call decides
     methods = []
     current = call
