@@ -777,3 +777,253 @@ def test_postgres_version_reaches_the_rules_through_the_scan(tmp_path: Path) -> 
     old = scan(tmp_path, Config(only=("MIG-DATA-215",), use_baseline=False, jobs=1, postgres_version=10))
     assert modern.findings == ()
     assert [(f.rule_id, f.location.path) for f in old.findings] == [("MIG-DATA-215", "migrations/V2__flag.sql")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Code-aware checks (MIG-DATA-218, MIG-DATA-219): the facts they read, and whole-project scans
+
+
+def _signal_details(facts: FileFacts, name: str) -> list[dict]:
+    import json
+    return [json.loads(s.detail) for s in facts.signals if s.name == name]
+
+
+def test_django_models_give_their_table_and_columns(tmp_path: Path) -> None:
+    write(tmp_path, {"shop/models/order.py": """
+        from django.db import models
+
+
+        class Order(models.Model):
+            customer = models.ForeignKey("shop.Customer", on_delete=models.CASCADE)
+            total = models.IntegerField(db_column="total_cents")
+            tags = models.ManyToManyField("shop.Tag")
+            objects = models.Manager()
+
+
+        class Line(models.Model):
+            sku = models.CharField(max_length=20)
+
+            class Meta:
+                db_table = "order_lines"
+                managed = False
+    """})
+    facts, _ = facts_of(tmp_path, "shop/models/order.py")
+    order, line = _signal_details(facts, "model-columns")
+    assert (order["app_dir"], order["table"], order["managed"]) == ("shop", "shop_order", True)
+    assert [f[:2] for f in order["fields"]] == [["customer", "customer_id"], ["total", "total_cents"], ["tags", ""]]
+    assert "objects" in order["names"]
+    assert (line["table"], line["managed"], line["abstract"]) == ("order_lines", False, False)
+
+
+def test_sqlalchemy_models_give_mapped_column_names(tmp_path: Path) -> None:
+    write(tmp_path, {"app/models.py": """
+        from sqlalchemy import Column, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            email_address: Mapped[str] = mapped_column("email", String(200))
+            nickname = Column(String)
+            posts: Mapped[list["Post"]] = relationship()
+            owner: Mapped["User"]
+    """})
+    facts, _ = facts_of(tmp_path, "app/models.py")
+    (user,) = _signal_details(facts, "model-columns")
+    assert user["table"] == "users"
+    assert [f[:2] for f in user["fields"]] == [["id", "id"], ["email_address", "email"], ["nickname", "nickname"]]
+
+
+def test_django_state_follows_state_operations_not_database_operations(tmp_path: Path) -> None:
+    write(tmp_path, {"shop/migrations/0004_move.py": """
+        from django.db import migrations, models
+
+
+        class Migration(migrations.Migration):
+            dependencies = [("shop", "0003_previous")]
+
+            operations = [
+                migrations.SeparateDatabaseAndState(
+                    state_operations=[migrations.RemoveField(model_name="order", name="legacy")],
+                    database_operations=[migrations.RunSQL("SELECT 1", migrations.RunSQL.noop)],
+                ),
+                migrations.RenameField("order", "note", "remark"),
+                migrations.CreateModel(name="Refund", fields=[("id", models.BigAutoField(primary_key=True))]),
+            ]
+    """})
+    facts, _ = facts_of(tmp_path, "shop/migrations/0004_move.py")
+    changes = [(d["op"], d["model"], d["field"], d["new"]) for d in _signal_details(facts, "migration-django-state")]
+    assert changes == [("remove", "order", "legacy", ""), ("rename", "order", "note", "remark"),
+                       ("create", "refund", "", ""), ("add", "refund", "id", "")]
+    schema = _signal_details(facts, "migration-schema-op")
+    assert [(d["action"], d["table"], d["column"]) for d in schema] == [
+        ("rename-column", "order", "note"), ("create-table", "refund", ""), ("add-column", "refund", "id")]
+
+
+_ORDER_MODEL = """
+    from django.db import models
+
+
+    class Order(models.Model):
+        reference = models.CharField(max_length=40)
+"""
+_ORDER_INITIAL = """
+    from django.db import migrations, models
+
+
+    class Migration(migrations.Migration):
+        initial = True
+        dependencies = []
+
+        operations = [
+            migrations.CreateModel(
+                name="Order",
+                fields=[
+                    ("id", models.BigAutoField(primary_key=True)),
+                    ("reference", models.CharField(max_length=40)),
+                    ("legacy_ref", models.CharField(max_length=40, null=True)),
+                ],
+            ),
+        ]
+"""
+
+
+def _code_aware(root: Path) -> list[tuple[str, str, int]]:
+    report = scan(root, Config(only=("MIG-DATA-218", "MIG-DATA-219"), use_baseline=False, jobs=1))
+    return sorted((f.rule_id, f.location.path, f.location.start.line) for f in report.findings)
+
+
+def test_expand_then_contract_is_not_reported(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "shop/__init__.py": "", "shop/migrations/__init__.py": "",
+        "shop/models.py": _ORDER_MODEL,
+        "shop/migrations/0001_initial.py": _ORDER_INITIAL,
+        # release N: the field leaves the model and the state; the column stays
+        "shop/migrations/0002_forget_legacy_ref.py": """
+            from django.db import migrations
+
+
+            class Migration(migrations.Migration):
+                dependencies = [("shop", "0001_initial")]
+                operations = [migrations.SeparateDatabaseAndState(
+                    state_operations=[migrations.RemoveField(model_name="order", name="legacy_ref")])]
+        """,
+        # release N+1: the column goes
+        "shop/migrations/0003_drop_legacy_ref.py": """
+            from django.db import migrations
+
+
+            class Migration(migrations.Migration):
+                dependencies = [("shop", "0002_forget_legacy_ref")]
+                operations = [migrations.SeparateDatabaseAndState(
+                    database_operations=[migrations.RemoveField(model_name="order", name="legacy_ref")])]
+        """,
+    })
+    assert _code_aware(tmp_path) == []
+
+
+def test_contract_shipped_while_the_model_still_maps_the_column(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "shop/__init__.py": "", "shop/migrations/__init__.py": "",
+        "shop/models.py": _ORDER_MODEL + "        legacy_ref = models.CharField(max_length=40, null=True)\n",
+        "shop/migrations/0001_initial.py": _ORDER_INITIAL,
+        "shop/migrations/0002_drop_legacy_ref.py": """
+            from django.db import migrations
+
+
+            class Migration(migrations.Migration):
+                dependencies = [("shop", "0001_initial")]
+                operations = [migrations.RemoveField(model_name="order", name="legacy_ref")]
+        """,
+    })
+    assert _code_aware(tmp_path) == [("MIG-DATA-218", "shop/migrations/0002_drop_legacy_ref.py", 6)]
+
+
+def test_removed_field_without_migration_is_the_reverse_drift(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "shop/__init__.py": "", "shop/migrations/__init__.py": "",
+        "shop/models.py": _ORDER_MODEL,
+        "shop/migrations/0001_initial.py": _ORDER_INITIAL,
+    })
+    assert _code_aware(tmp_path) == [("MIG-DATA-219", "shop/migrations/0001_initial.py", 14)]
+
+
+def test_alembic_drop_is_ordered_by_down_revision(tmp_path: Path) -> None:
+    model = """
+        from sqlalchemy import Column, Integer, Text
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+
+        class Note(Base):
+            __tablename__ = "notes"
+            id = Column(Integer, primary_key=True)
+            body = Column(Text)
+    """
+    revision = """
+        from alembic import op
+        import sqlalchemy as sa
+
+        revision = "{rev}"
+        down_revision = {down}
+
+
+        def upgrade():
+            {body}
+
+
+        def downgrade():
+            pass
+    """
+    files = {
+        "app/models.py": model,
+        "alembic/versions/ffff_create.py": revision.format(
+            rev="ffff", down="None", body='op.create_table("notes", sa.Column("id", sa.Integer()), sa.Column("body", sa.Text()))'),
+        "alembic/versions/aaaa_drop.py": revision.format(rev="aaaa", down='"ffff"', body='op.drop_column("notes", "body")'),
+    }
+    write(tmp_path, files)
+    assert _code_aware(tmp_path) == [("MIG-DATA-218", "alembic/versions/aaaa_drop.py", 9)]
+    write(tmp_path, {"alembic/versions/bbbb_readd.py": revision.format(
+        rev="bbbb", down='"aaaa"', body='op.add_column("notes", sa.Column("body", sa.Text()))')})
+    assert _code_aware(tmp_path) == []
+
+
+@pytest.mark.parametrize("body", [
+    "class Meta: db_table = name_from_settings\n    x = models.CharField()",
+    "class Meta(Base.Meta):\n        abstract = True",
+    "x: models.CharField",
+    "__tablename__ = 7",
+])
+def test_odd_model_bodies_never_raise(tmp_path: Path, body: str) -> None:
+    write(tmp_path, {
+        "shop/migrations/__init__.py": "",
+        "shop/migrations/0001_initial.py": _ORDER_INITIAL,
+        "shop/models.py": "from django.db import models\n\n\nclass Order(models.Model):\n    " + body + "\n",
+    })
+    report = scan(tmp_path, Config(only=("MIG-DATA-218", "MIG-DATA-219"), use_baseline=False, jobs=1))
+    assert not [d for d in report.diagnostics if d.kind in ("rule-error", "extractor-error", "worker-crash")]
+
+
+def test_fields_a_migration_builds_dynamically_are_not_judged(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "shop/migrations/__init__.py": "",
+        "shop/models.py": _ORDER_MODEL,
+        "shop/migrations/0001_initial.py": """
+            from django.db import migrations, models
+
+            FIELDS = [("id", models.BigAutoField(primary_key=True)), ("reference", models.CharField(max_length=40))]
+
+
+            class Migration(migrations.Migration):
+                initial = True
+                dependencies = []
+                operations = [migrations.CreateModel(name="Order", fields=FIELDS)]
+        """,
+    })
+    assert _code_aware(tmp_path) == []

@@ -77,8 +77,14 @@ def read_alembic_migration(parsed) -> MigrationFile | None:
     return MigrationFile(
         id=revision, path=parsed.path, style="alembic", order=int(dated.group(1)) if dated else 0,
         ops=tuple(ops), reversible=not irreversible, rollback=rollback, irreversible=irreversible,
-        transaction=TRANSACTION,
+        transaction=TRANSACTION, previous=_down_revisions(down),
     )
+
+
+def _down_revisions(down: ast.expr | None) -> tuple[str, ...]:
+    """`down_revision` as a tuple: one revision, several (a merge), or none (the first one)."""
+    single = const_str(down)
+    return (single,) if single else tuple(const_str_list(down) or ())
 
 
 def _module_values(tree: ast.Module) -> dict[str, ast.expr]:

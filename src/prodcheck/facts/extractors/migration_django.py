@@ -317,3 +317,59 @@ _OPERATIONS = {
     "AlterUniqueTogether": _together("add-constraint", "unique"),
     "AlterIndexTogether": _together("create-index", ""),
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Migration state: what the migration tells Django's model state (not the database), for the
+# model/migration drift checks. `SeparateDatabaseAndState` counts by its `state_operations`.
+
+
+def django_state_changes(parsed) -> list[tuple[int, str, str, str, str]]:
+    """(line, op, model, field, new) for every state change of the migration's models: `create`
+    (a model, then one `add` per field of `CreateModel`), `add`, `remove`, `rename` (field),
+    `delete`, `rename-model`, and `opaque` where a model's fields cannot be read statically (model
+    "" when even the model is unknown). Model names are lower-case; fields as written."""
+    tree = parsed.tree
+    if not isinstance(tree, ast.Module) or parsed.kind != "migration":
+        return []
+    cls = migration_class(tree)
+    if cls is None:
+        return []
+    operations = _class_attributes(cls).get("operations")
+    found: list[tuple[int, str, str, str, str]] = []
+    for call in getattr(operations, "elts", ()) if isinstance(operations, (ast.List, ast.Tuple)) else ():
+        if isinstance(call, ast.Call):
+            _state_change(call, found)
+    return found
+
+
+def _state_change(call: ast.Call, found: list) -> None:
+    name = last_name(call.func)
+    line = call.lineno
+    if name == "SeparateDatabaseAndState":
+        state = argument(call, 1, "state_operations")
+        for inner in getattr(state, "elts", ()) or ():
+            if isinstance(inner, ast.Call):
+                _state_change(inner, found)
+    elif name == "CreateModel":
+        model = _model(call, 0, "name")
+        found.append((line, "create", model, "", ""))
+        fields = argument(call, 1, "fields")
+        if not isinstance(fields, (ast.List, ast.Tuple)):
+            found.append((line, "opaque", model, "", ""))
+        for entry in getattr(fields, "elts", ()) or ():
+            field = const_str(entry.elts[0]) if isinstance(entry, ast.Tuple) and len(entry.elts) == 2 else None
+            found.append((getattr(entry, "lineno", line), "add", model, field, "") if field
+                         else (line, "opaque", model, "", ""))
+    elif name == "AddField":
+        field = const_str(argument(call, 1, "name"))
+        found.append((line, "add", _model(call), field, "") if field else (line, "opaque", _model(call), "", ""))
+    elif name == "RemoveField":
+        found.append((line, "remove", _model(call), const_str(argument(call, 1, "name")) or "", ""))
+    elif name == "RenameField":
+        found.append((line, "rename", _model(call), const_str(argument(call, 1, "old_name")) or "",
+                      const_str(argument(call, 2, "new_name")) or ""))
+    elif name == "DeleteModel":
+        found.append((line, "delete", _model(call, 0, "name"), "", ""))
+    elif name == "RenameModel":
+        found.append((line, "rename-model", _model(call, 0, "old_name"), "", _model(call, 1, "new_name")))

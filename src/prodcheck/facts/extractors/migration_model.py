@@ -29,6 +29,12 @@ SIGNAL_TIMEOUT_CONFIGURED = "lock-timeout-configured"   # detail: the setting se
 SIGNAL_IRREVERSIBLE = "migration-irreversible"          # detail: why
 SIGNAL_FOREIGN_KEY = "migration-foreign-key"            # detail: "table(a,b)->referenced"
 SIGNAL_INDEX = "migration-index"                        # detail: "table(a,b)"
+# For the code-aware rules: every up op that adds, creates, drops or renames a column or a table
+# (JSON: action, table, column, new, via, existing, revision, previous), and every change a Django
+# migration makes to the migration state of its models (JSON: op, model, field, new).
+SIGNAL_SCHEMA_OP = "migration-schema-op"
+SIGNAL_DJANGO_STATE = "migration-django-state"
+SIGNAL_REVISION = "migration-revision"   # JSON: revision, previous (Alembic: the down_revision chain)
 
 ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
 SHARE = "SHARE"
@@ -94,6 +100,7 @@ class MigrationFile:
     irreversible: tuple[tuple[int, str], ...] = ()   # (line, why) where the migration cannot be undone
     transaction: str = ""   # why the whole migration runs in one transaction ("" when it does not)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    previous: tuple[str, ...] = ()   # the revisions this one follows, where the tool names them (Alembic)
 
     @property
     def up_ops(self) -> tuple[Op, ...]:

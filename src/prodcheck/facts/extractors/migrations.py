@@ -7,6 +7,10 @@ in their context). For the project rules it also emits these signals (formats in
 `migration_model`): a `SET NOT NULL` on an existing table, `CHECK (col IS NOT NULL)` constraints and
 their validation, the first blocking lock taken with no timeout set before it, irreversible
 migrations, foreign keys and indexes (SQL and Alembic; Django indexes its foreign keys itself).
+For the code-aware rules it also emits every column or table an up op adds, creates, drops or
+renames (`migration-schema-op`), the model state changes of Django migrations
+(`migration-django-state`, `SeparateDatabaseAndState` by its state operations) and each Alembic
+revision with its `down_revision`s (`migration-revision`).
 Each migration whose database engine the repository names (`migration_dialect`) also gives
 `migration-engine`. Files that are not migrations give `lock-timeout-configured` when they set
 `lock_timeout` for the project (Alembic's env.py, Django's database OPTIONS, a connection string).
@@ -16,14 +20,17 @@ next to it on disk: the rollback plan is part of the up migration's entry.
 """
 from __future__ import annotations
 
+import json
+
 from prodcheck.facts.builder import FactsBuilder
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.migration_alembic import read_alembic_migration
 from prodcheck.facts.extractors.migration_dialect import SIGNAL_ENGINE, engine_of
-from prodcheck.facts.extractors.migration_django import read_django_migration
+from prodcheck.facts.extractors.migration_django import django_state_changes, read_django_migration
 from prodcheck.facts.extractors.migration_javascript import CALL_PREFIXES, JS_LANGUAGES, read_javascript_migration
 from prodcheck.facts.extractors.migration_model import (
-    BLOCKING_LOCKS, SIGNAL_FOREIGN_KEY, SIGNAL_INDEX, SIGNAL_IRREVERSIBLE, SIGNAL_LOCK_WITHOUT_TIMEOUT,
+    BLOCKING_LOCKS, SIGNAL_DJANGO_STATE, SIGNAL_FOREIGN_KEY, SIGNAL_INDEX, SIGNAL_IRREVERSIBLE,
+    SIGNAL_LOCK_WITHOUT_TIMEOUT, SIGNAL_REVISION, SIGNAL_SCHEMA_OP,
     SIGNAL_NOT_NULL_CHECK, SIGNAL_SET_NOT_NULL, SIGNAL_TIMEOUT_CONFIGURED, SIGNAL_VALIDATE, MigrationFile, Op,
     encode_columns, lock_of, summary,
 )
@@ -62,6 +69,14 @@ def extract(parsed, builder: FactsBuilder) -> None:
         operations=tuple(_operations(migration)), reversible=migration.reversible, rollback=migration.rollback,
     ))
     builder.signals.extend(migration_signals(migration))
+    builder.signals.extend(schema_signals(migration))
+    if migration.style == "alembic":
+        builder.signals.append(Signal(SIGNAL_REVISION, _at(parsed.path, 1), json.dumps(
+            {"revision": migration.id, "previous": list(migration.previous)})))
+    if migration.style == "django":
+        builder.signals.extend(Signal(SIGNAL_DJANGO_STATE, _at(parsed.path, line), json.dumps(
+            {"op": op, "model": model, "field": name, "new": new})) for line, op, model, name, new in
+            django_state_changes(parsed))
     engine = engine_of(parsed, migration.style)
     if engine.name:
         builder.signals.append(Signal(SIGNAL_ENGINE, _at(parsed.path, 1), engine.describe()))
@@ -103,6 +118,24 @@ def migration_signals(migration: MigrationFile) -> list[Signal]:
         op, lock = first
         signals.append(Signal(SIGNAL_LOCK_WITHOUT_TIMEOUT, _at(path, op.line), describe_lock(op, lock)))
     signals.extend(Signal(SIGNAL_IRREVERSIBLE, _at(path, line), why) for line, why in migration.irreversible)
+    return signals
+
+
+_SCHEMA_ACTIONS = frozenset({"add-column", "create-table", "drop-column", "drop-table", "rename-column",
+                             "rename-table"})
+
+
+def schema_signals(migration: MigrationFile) -> list[Signal]:
+    """One `migration-schema-op` per up op that adds, creates, drops or renames a column or table."""
+    signals = []
+    for op in migration.up_ops:
+        if op.action not in _SCHEMA_ACTIONS or not op.table:
+            continue
+        detail = {"action": op.action, "table": op.table, "column": op.column, "new": op.new_name,
+                  "via": op.statement if op.statement.startswith(("migrations.", "op.", *CALL_PREFIXES)) else "",
+                  "existing": op.on_existing_table, "revision": migration.id if migration.style == "alembic" else "",
+                  "previous": list(migration.previous), "style": migration.style}
+        signals.append(Signal(SIGNAL_SCHEMA_OP, _at(migration.path, op.line), json.dumps(detail, sort_keys=True)))
     return signals
 
 
