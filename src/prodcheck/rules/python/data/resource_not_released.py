@@ -151,9 +151,9 @@ def _function_of(node: ast.AST, ctx):
 def _assigned_name(call: ast.Call, ctx) -> str | None:
     """The local name the resource is bound to, "" when the call is a bare statement, None when it
     goes anywhere else (a `with`, a return, an argument, an attribute, a chained call)."""
-    node, parent = call, parent_of(ctx, call)
+    parent = parent_of(ctx, call)
     while isinstance(parent, ast.Await):
-        node, parent = parent, parent_of(ctx, parent)
+        parent = parent_of(ctx, parent)
     if isinstance(parent, ast.Expr):
         return ""
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
