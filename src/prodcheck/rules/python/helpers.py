@@ -16,7 +16,7 @@ from prodcheck.facts.extractors.python_common import dotted, may_pass_keyword, m
 from prodcheck.facts.extractors.python_handlers import module_view
 
 __all__ = [
-    "bound_constructor", "enclosing_function", "imports", "insert_keyword_diff", "line_edit_diff",
+    "bindings", "bound_constructor", "enclosing_function", "imports", "insert_keyword_diff", "line_edit_diff",
     "may_pass_keyword", "parent_of", "qualified", "replace_span_diff", "text_of_span",
 ]
 
@@ -65,7 +65,7 @@ def is_local_name(ctx, node: ast.AST, name: str) -> bool:
                for n in ast.walk(scope))
 
 
-def _bindings(ctx) -> dict[tuple[int, str], str]:
+def bindings(ctx) -> dict[tuple[int, str], str]:
     """(scope id, name) -> the qualified constructor bound to it, for `x = C(...)` and
     `with C(...) as x`; `self.x` attributes are scoped to their class, other names to their
     function (or the module). A name bound to two different things in a scope is left out."""
@@ -114,7 +114,7 @@ def bound_constructor(ctx, receiver: ast.AST) -> str:
     name = dotted(receiver)
     if not name:
         return ""
-    table = _bindings(ctx)
+    table = bindings(ctx)
     if name.startswith(("self.", "cls.")):
         current = parent_of(ctx, receiver)
         while current is not None and not isinstance(current, ast.ClassDef):

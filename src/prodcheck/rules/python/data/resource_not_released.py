@@ -62,7 +62,7 @@ from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import ancestors, is_cli_module
 from prodcheck.rules.python.data_helpers import handler_callees, is_test_or_migration, request_handlers
-from prodcheck.rules.python.helpers import bound_constructor, parent_of, qualified
+from prodcheck.rules.python.helpers import bindings, bound_constructor, parent_of, qualified
 
 CONNECTORS = {
     "psycopg2.connect": "PostgreSQL connection", "psycopg.connect": "PostgreSQL connection",
@@ -114,6 +114,16 @@ def check(call: ast.Call, ctx):
                       related=(close,), confidence=Confidence.MEDIUM)
 
 
+def _factory_bound_names(ctx) -> frozenset[str]:
+    """Names the file binds to a session factory anywhere (`Maker = sessionmaker(...)`)."""
+    found = ctx.file.memo.get("py.data006.factory-names")
+    if found is None:
+        found = frozenset(name for (_scope, name), constructor in bindings(ctx).items()
+                          if constructor in SESSION_FACTORIES)
+        ctx.file.memo["py.data006.factory-names"] = found
+    return found
+
+
 def _resource(call: ast.Call, ctx) -> str:
     func = call.func
     name = qualified(ctx, func)
@@ -122,6 +132,8 @@ def _resource(call: ast.Call, ctx) -> str:
     if name in SESSION_CLASSES:
         return "SQLAlchemy session"
     if isinstance(func, ast.Name):
+        if func.id not in FACTORY_NAMES and func.id not in _factory_bound_names(ctx):
+            return ""                 # most calls: no need to climb the scopes for a binding
         bound = bound_constructor(ctx, func)
         if bound in SESSION_FACTORIES or func.id in FACTORY_NAMES and not bound \
                 and not name.startswith(("requests.", "httpx.", "aiohttp.")):
