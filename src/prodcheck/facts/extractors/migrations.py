@@ -144,7 +144,9 @@ def first_lock_without_timeout(ops) -> tuple[Op, str] | None:
     for op in ops:
         if op.action == "set-timeout":
             return None
-        if op.phase != "up" or not op.on_existing_table or not op.table and op.action != "vacuum-full":
+        # SQL's DROP INDEX names the index only, not its table: still a lock on an existing table
+        if op.phase != "up" or not op.on_existing_table or not op.table and op.action not in ("vacuum-full",
+                                                                                             "drop-index"):
             continue
         lock = lock_of(op)
         if lock in BLOCKING_LOCKS:
