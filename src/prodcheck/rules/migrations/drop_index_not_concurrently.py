@@ -1,8 +1,9 @@
 """
 ## What it does
 Flags `DROP INDEX` without `CONCURRENTLY` in a migration, Django `RemoveIndex` and Alembic
-`op.drop_index` without `postgresql_concurrently=True`. An index created earlier in the same
-migration, and rollbacks, are not checked.
+`op.drop_index` without `postgresql_concurrently=True`. An index of a table the same migration
+created, and rollbacks, are not checked; an index created earlier in the same migration on an
+existing table is (dropping it still locks that table).
 
 ## Why it matters
 A plain `DROP INDEX` takes an ACCESS EXCLUSIVE lock on the index's table: while it waits behind a
@@ -36,7 +37,8 @@ def check(file, ctx):
     created: set[str] = set()
     for op in up_ops(file, ctx, "create-index", "drop-index"):
         if op.action == "create-index":
-            created.add(op.name)
+            if not op.on_existing_table:          # an index of a table this migration created
+                created.add(op.name)
             continue
         if op.has("concurrently") or not op.on_existing_table or (op.name and op.name in created):
             continue
