@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from prodcheck.facts.extractors.python_common import child_nodes
 from prodcheck.model import Location, Position
 from prodcheck.taint.ir import Assign, CallSite, Expr, FunctionSummary, Return, SourceRef, Step
 
@@ -393,7 +394,7 @@ def _scope_nodes(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
             continue
         if isinstance(node, ast.Lambda):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
 
 
 def assigned_names(body: Iterable[ast.stmt]) -> set[str]:
