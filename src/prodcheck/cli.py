@@ -70,8 +70,16 @@ def scan(path, formats, outputs, fail_on, jobs, config_path, select, disable, pr
         _die_usage(str(exc))
     except Exception as exc:  # exit 3, not an uncaught traceback whose exit code 1 means "findings"
         _die_internal(exc, verbose)
+    _scan_report_exit(Path(path), config, pairs, timings, quiet, verbose)
+
+
+def _scan_report_exit(path: Path, config, pairs, timings: bool, quiet: bool, verbose: bool):
+    """Scan, write the reports, exit by `--fail-on`: what `scan` and `migrations` share."""
+    from prodcheck.config import ConfigError
+    from prodcheck.score import fails
+
     try:
-        report = _run_scan(Path(path), config, quiet)
+        report = _run_scan(path, config, quiet)
     except ConfigError as exc:
         _die_usage(str(exc))
     except KeyboardInterrupt:
@@ -82,7 +90,6 @@ def scan(path, formats, outputs, fail_on, jobs, config_path, select, disable, pr
         _write_reports(report, pairs, timings, quiet)
     except Exception as exc:  # a reporter bug is an internal error (exit 3), not a finding
         _die_internal(exc, verbose)
-    from prodcheck.score import fails
     if not quiet and verbose and report.diagnostics:
         for d in report.diagnostics:
             click.echo(f"diagnostic {d.kind}: {d.path}{':' + str(d.line) if d.line else ''}: {d.message}", err=True)
@@ -188,7 +195,6 @@ def migrations_command(path, formats, outputs, fail_on, config_path, quiet, verb
     from prodcheck.config import ConfigError
     from prodcheck.pipeline import MIGRATIONS_FOCUS
     from prodcheck.rules.catalog import load_catalog
-    from prodcheck.score import fails
 
     try:
         config = _config(path, config_path, fail_on=fail_on, jobs=None, select=(), disable=(), profile=None,
@@ -198,17 +204,7 @@ def migrations_command(path, formats, outputs, fail_on, config_path, quiet, verb
         pairs = _pairs(formats, outputs)
     except (ConfigError, click.UsageError) as exc:
         _die_usage(str(exc))
-    try:
-        report = _run_scan(Path(path), config, quiet)
-    except KeyboardInterrupt:
-        _interrupted()
-    except Exception as exc:  # exit 3 with a clear message instead of a raw traceback
-        _die_internal(exc, verbose)
-    try:
-        _write_reports(report, pairs, False, quiet)
-    except Exception as exc:  # a reporter bug is an internal error (exit 3), not a finding
-        _die_internal(exc, verbose)
-    sys.exit(EXIT_FINDINGS if fails(report.findings, config.fail_on) else EXIT_OK)
+    _scan_report_exit(Path(path), config, pairs, False, quiet, verbose)
 
 
 @main.command("rules")

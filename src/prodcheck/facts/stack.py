@@ -96,6 +96,21 @@ def is_service_manifest(facts: FileFacts) -> bool:
                                          or facts.path.rpartition("/")[2].lower() in SERVICE_MANIFESTS)
 
 
+def ancestor_dirs(directory: str) -> list[str]:
+    """`a/b` -> ["a/b", "a", "."]: a relative POSIX directory and every directory above it."""
+    found = []
+    current = PurePosixPath(directory)
+    while True:
+        text = str(current)
+        found.append(text)
+        if text in (".", "", "/"):
+            break
+        current = current.parent
+    if "." not in found:
+        found.append(".")
+    return found
+
+
 def owner(path: str, roots) -> str | None:
     """The deepest root holding `path` (a relative POSIX path), or None."""
     cut = len(path)

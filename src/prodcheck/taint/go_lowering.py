@@ -49,15 +49,15 @@ from __future__ import annotations
 import functools
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from prodcheck.model import Location, Position
-from prodcheck.taint.ir import Assign, CallSite, Expr, FunctionSummary, Return, SourceRef, Step
+from prodcheck.taint.ir import (
+    CONSTANT, EMPTY, Assign, CallSite, Expr, FunctionSummary, Return, SourceRef, Step, merge,
+)
 
-EMPTY = Expr()
-CONSTANT = Expr(constant=True)
 RECEIVER = "(receiver)"
 CONTEXT_LITERAL = "<context>"
 FIXED_ORIGIN_CALLEE = "<fixed-origin-url>"
@@ -553,23 +553,6 @@ def _module_of(path: str, _size: int, _mtime_ns: int) -> str | None:
 
 # ---------------------------------------------------------------------------------------------
 # expressions
-
-
-def merge(exprs: Iterable[Expr]) -> Expr:
-    sources: dict[SourceRef, None] = {}
-    names: dict[str, None] = {}
-    calls: dict[int, None] = {}
-    count = 0
-    all_constant = True
-    for expr in exprs:
-        count += 1
-        sources.update(dict.fromkeys(expr.sources))
-        names.update(dict.fromkeys(expr.names))
-        calls.update(dict.fromkeys(expr.calls))
-        all_constant = all_constant and expr.constant
-    if sources or names or calls:
-        return Expr(tuple(sources), tuple(names), tuple(calls))
-    return CONSTANT if count and all_constant else EMPTY
 
 
 State = dict[str, str]

@@ -7,6 +7,7 @@ tree, so these objects are what crosses the process boundary from the per-file w
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from prodcheck.model import Location
@@ -31,6 +32,28 @@ class Expr:
     @property
     def is_empty(self) -> bool:
         return not (self.sources or self.names or self.calls)
+
+
+EMPTY = Expr()
+CONSTANT = Expr(constant=True)
+
+
+def merge(exprs: Iterable[Expr]) -> Expr:
+    """The union of what several expressions depend on; constant only if all of them are."""
+    sources: dict[SourceRef, None] = {}
+    names: dict[str, None] = {}
+    calls: dict[int, None] = {}
+    count = 0
+    all_constant = True
+    for expr in exprs:
+        count += 1
+        sources.update(dict.fromkeys(expr.sources))
+        names.update(dict.fromkeys(expr.names))
+        calls.update(dict.fromkeys(expr.calls))
+        all_constant = all_constant and expr.constant
+    if sources or names or calls:
+        return Expr(tuple(sources), tuple(names), tuple(calls))
+    return CONSTANT if count and all_constant else EMPTY
 
 
 @dataclass(frozen=True, slots=True)

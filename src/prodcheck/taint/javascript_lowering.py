@@ -56,11 +56,11 @@ from prodcheck.facts.extractors.js_common import (
 )
 from prodcheck.model import Location, Position
 from prodcheck.parsing import treesitter
-from prodcheck.taint.ir import Assign, CallSite, Expr, FunctionSummary, Return, SourceRef, Step
+from prodcheck.taint.ir import (
+    CONSTANT, EMPTY, Assign, CallSite, Expr, FunctionSummary, Return, SourceRef, Step, merge,
+)
 
 MODULE_FUNCTION = "<module>"
-EMPTY = Expr()
-CONSTANT = Expr(constant=True)
 MAX_NESTING = 200                  # statements nested deeper are skipped, not crashed on
 
 REQUEST_MEMBERS = {
@@ -134,24 +134,6 @@ def string_value(node) -> str | None:
 def location(path: str, node) -> Location:
     start, end = node.start_point, node.end_point
     return Location(path, Position(start[0] + 1, start[1] + 1), Position(end[0] + 1, end[1] + 1))
-
-
-def merge(exprs: Iterable[Expr]) -> Expr:
-    """The union of what several expressions depend on; constant only if all of them are."""
-    sources: dict[SourceRef, None] = {}
-    names: dict[str, None] = {}
-    calls: dict[int, None] = {}
-    count = 0
-    all_constant = True
-    for expr in exprs:
-        count += 1
-        sources.update(dict.fromkeys(expr.sources))
-        names.update(dict.fromkeys(expr.names))
-        calls.update(dict.fromkeys(expr.calls))
-        all_constant = all_constant and expr.constant
-    if sources or names or calls:
-        return Expr(tuple(sources), tuple(names), tuple(calls))
-    return CONSTANT if count and all_constant else EMPTY
 
 
 def _named(node) -> list:

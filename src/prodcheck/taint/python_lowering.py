@@ -30,11 +30,11 @@ from pathlib import Path, PurePosixPath
 
 from prodcheck.facts.extractors.python_common import child_nodes
 from prodcheck.model import Location, Position
-from prodcheck.taint.ir import Assign, CallSite, Expr, FunctionSummary, Return, SourceRef, Step
+from prodcheck.taint.ir import (
+    CONSTANT, EMPTY, Assign, CallSite, Expr, FunctionSummary, Return, SourceRef, Step, merge,
+)
 
 MODULE_FUNCTION = "<module>"
-EMPTY = Expr()
-CONSTANT = Expr(constant=True)
 
 FRAMEWORK_OF_MODULE = {
     "flask": "flask", "quart": "flask", "werkzeug": "flask",
@@ -467,24 +467,6 @@ def location(path: str, node: ast.AST) -> Location:
     end_col = getattr(node, "end_col_offset", None)
     end = Position(end_line, end_col + 1 if end_col is not None else column)
     return Location(path, Position(line, column), end)
-
-
-def merge(exprs: Iterable[Expr]) -> Expr:
-    """The union of what several expressions depend on; constant only if all of them are."""
-    sources: dict[SourceRef, None] = {}
-    names: dict[str, None] = {}
-    calls: dict[int, None] = {}
-    count = 0
-    all_constant = True
-    for expr in exprs:
-        count += 1
-        sources.update(dict.fromkeys(expr.sources))
-        names.update(dict.fromkeys(expr.names))
-        calls.update(dict.fromkeys(expr.calls))
-        all_constant = all_constant and expr.constant
-    if sources or names or calls:
-        return Expr(tuple(sources), tuple(names), tuple(calls))
-    return CONSTANT if count and all_constant else EMPTY
 
 
 # ---------------------------------------------------------------------------------------------

@@ -173,6 +173,27 @@ def qualified_name(node: ast.AST | None, imports: Mapping[str, str]) -> str:
     return "".join(pieces)
 
 
+def call_chain(node: ast.AST | None, through_subscripts: bool = True) -> list[str]:
+    """The names of a call/attribute chain, outermost last: `Order.objects.filter(x).first()` ->
+    ["Order", "objects", "filter", "first"]; `await`s (and subscripts, unless told not to) are
+    stepped through; the chain stops at anything else (a literal, a lambda)."""
+    names: list[str] = []
+    current = node
+    while True:
+        if isinstance(current, ast.Call):
+            current = current.func
+        elif isinstance(current, ast.Attribute):
+            names.append(current.attr)
+            current = current.value
+        elif isinstance(current, ast.Await) or through_subscripts and isinstance(current, ast.Subscript):
+            current = current.value
+        else:
+            if isinstance(current, ast.Name):
+                names.append(current.id)
+            names.reverse()
+            return names
+
+
 def dotted(node: ast.AST | None) -> str:
     """The source text of a Name/Attribute chain (`self.session`), or ""."""
     parts: list[str] = []

@@ -20,7 +20,8 @@ from prodcheck.facts.extractors import python_django as django
 from prodcheck.facts.extractors import python_fastapi as fastapi
 from prodcheck.facts.extractors import python_flask as flask
 from prodcheck.facts.extractors.python_common import (
-    const_str, const_str_list, dotted, keyword, last_name, module_nodes, name_tokens, walk_local,
+    call_chain, const_str, const_str_list, dotted, keyword, last_name, module_nodes, name_tokens,
+    walk_local,
 )
 from prodcheck.facts.extractors.python_handlers import module_view
 from prodcheck.rules.python.helpers import bound_constructor, parent_of, qualified
@@ -232,24 +233,6 @@ NOT_MODEL_WORDS = frozenset({"image", "img", "im", "picture", "photo", "thumbnai
                              "store", "kv", "memcache", "self"})
 
 
-def _chain(node: ast.AST) -> list[str]:
-    names: list[str] = []
-    current = node
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Attribute):
-            names.append(current.attr)
-            current = current.value
-        elif isinstance(current, (ast.Subscript, ast.Await)):
-            current = current.value
-        elif isinstance(current, ast.Name):
-            names.append(current.id)
-            return list(reversed(names))
-        else:
-            return list(reversed(names))
-
-
 def _receiver_words(receiver: ast.AST) -> set[str]:
     return set(name_tokens(last_name(receiver)))
 
@@ -271,7 +254,7 @@ def sql_write_text(node: ast.AST | None) -> bool:
     if text is not None:
         return bool(WRITE_SQL.match(text))
     if isinstance(node, ast.Call):
-        names = _chain(node)
+        names = call_chain(node)
         return bool(set(names[:3]) & SQLALCHEMY_WRITE_CONSTRUCTS)
     return False
 
@@ -284,7 +267,7 @@ def orm_write(ctx, call: ast.Call) -> str:
         return ""
     method = func.attr
     receiver = func.value
-    names = _chain(receiver)
+    names = call_chain(receiver)
     if method in DJANGO_MANAGER_WRITES and "objects" in names:
         index = names.index("objects")
         model = names[index - 1] if index else "objects"

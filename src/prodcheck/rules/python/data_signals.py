@@ -22,7 +22,7 @@ import ast
 import re
 
 from prodcheck.facts.extractors.python_common import (
-    const_str, const_str_list, dotted, keyword, last_name, module_nodes,
+    call_chain, const_str, const_str_list, dotted, keyword, last_name, module_nodes,
 )
 from prodcheck.facts.extractors.python_handlers import module_view
 from prodcheck.facts.model import Signal
@@ -185,7 +185,7 @@ def _query_fields(ctx, call: ast.Call) -> list[Signal]:
     if not isinstance(func, ast.Attribute):
         return []
     method = func.attr
-    chain = _chain(func.value)
+    chain = call_chain(func.value)
     if method in DJANGO_QUERY_METHODS and "objects" in chain:
         index = chain.index("objects")
         model = chain[index - 1] if index else ""
@@ -279,24 +279,6 @@ def _column(node: ast.AST) -> tuple[str, str] | None:
             and not node.value.id.isupper() and node.attr[:1].islower() and not node.attr.startswith("_"):
         return node.value.id, node.attr
     return None
-
-
-def _chain(node: ast.AST) -> list[str]:
-    names: list[str] = []
-    current = node
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Attribute):
-            names.append(current.attr)
-            current = current.value
-        elif isinstance(current, (ast.Subscript, ast.Await)):
-            current = current.value
-        elif isinstance(current, ast.Name):
-            names.append(current.id)
-            return list(reversed(names))
-        else:
-            return list(reversed(names))
 
 
 # ---------------------------------------------------------------- classes

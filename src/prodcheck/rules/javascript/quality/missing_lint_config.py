@@ -58,6 +58,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from prodcheck.facts.stack import ancestor_dirs, owner
 from prodcheck.model import Area, Confidence, Location
 from prodcheck.rules.base import ProjectRule
 from prodcheck.rules.javascript.helpers import JS_LANGUAGES, is_tooling_path
@@ -108,15 +109,15 @@ def check(project, ctx):
     for facts in project.files:
         if facts.language not in JS_LANGUAGES or facts.kind != "source" or is_tooling_path(facts.path):
             continue
-        owner = _owner(facts.path, roots)
-        if owner is not None:
-            owned[owner] = owned.get(owner, 0) + 1
+        root = owner(facts.path, roots)
+        if root is not None:
+            owned[root] = owned.get(root, 0) + 1
             if facts.language == "typescript":
-                typescript.add(owner)
+                typescript.add(root)
     for directory in sorted(owned):
         if is_tooling_path(f"{directory}/package.json") or _build_output(manifests[directory], directory in typescript):
             continue
-        chain = _ancestors(directory)
+        chain = ancestor_dirs(directory)
         if any(d in lint_dirs for d in chain):
             continue
         facts = manifests[directory]
@@ -133,27 +134,6 @@ def check(project, ctx):
 def _build_output(manifest, has_typescript: bool) -> bool:
     """A package that declares its `types` but holds only JavaScript: compiled, published code."""
     return not has_typescript and any(sig.name == "js-package-types" for sig in manifest.signals)
-
-
-def _owner(path: str, roots: frozenset[str]) -> str | None:
-    for directory in _ancestors(str(PurePosixPath(path).parent)):
-        if directory in roots:
-            return directory
-    return None
-
-
-def _ancestors(directory: str) -> list[str]:
-    found = []
-    current = PurePosixPath(directory)
-    while True:
-        text = str(current)
-        found.append(text)
-        if text in (".", "", "/"):
-            break
-        current = current.parent
-    if "." not in found:
-        found.append(".")
-    return found
 
 
 RULE = ProjectRule(

@@ -43,7 +43,7 @@ from __future__ import annotations
 import ast
 import re
 
-from prodcheck.facts.extractors.python_common import const_str, last_name, name_tokens
+from prodcheck.facts.extractors.python_common import call_chain, const_str, last_name, name_tokens
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.helpers import (
@@ -192,24 +192,6 @@ def _chain_calls(call: ast.Call) -> list[ast.Call]:
             return found
 
 
-def _chain_names(node: ast.AST) -> list[str]:
-    names = []
-    current = node
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Attribute):
-            names.append(current.attr)
-            current = current.value
-        elif isinstance(current, (ast.Subscript, ast.Await)):
-            current = current.value
-        elif isinstance(current, ast.Name):
-            names.append(current.id)
-            return list(reversed(names))
-        else:
-            return list(reversed(names))
-
-
 def _bounded_loop(node: ast.AST, ctx) -> bool:
     """Loops that do not walk rows: `for attempt in range(3)`, `for i in range(n)`, and loops
     over a collection written in the code (`for name in ("admin", "editor"):`)."""
@@ -285,7 +267,7 @@ def _query_kind(call: ast.Call, loop: ast.AST, ctx) -> str:
             continue
         method = link.func.attr
         receiver = link.func.value
-        names = _chain_names(receiver)
+        names = call_chain(receiver)
         if method in DJANGO_READS and names[-1:] == ["objects"] and len(names) >= 2:
             return f"`{'.'.join(names[-2:])}.{method}()`"
         if method in SQLALCHEMY_QUERY and names[-1:] == ["query"] and len(names) == 2 \
@@ -389,7 +371,7 @@ def _not_a_read(node: ast.AST | None) -> bool:
     text = _leading_text(node)
     if text is not None:
         return bool(NOT_A_READ.match(text))
-    return isinstance(node, ast.Call) and bool(set(_chain_names(node)) & WRITE_STATEMENTS)
+    return isinstance(node, ast.Call) and bool(set(call_chain(node)) & WRITE_STATEMENTS)
 
 
 def _leading_text(node: ast.AST | None) -> str | None:
@@ -460,7 +442,7 @@ def _eager_relations(iterable: ast.AST, loop: ast.AST, ctx, depth: int = 0) -> t
         return results[0][0], set().union(*(r[1] for r in results))
     if not isinstance(iterable, (ast.Call, ast.Attribute, ast.Await)):
         return None
-    names = _chain_names(iterable)
+    names = call_chain(iterable)
     django = "objects" in names[1:] and names[names.index("objects") - 1][:1].isupper()
     flask_sqlalchemy = len(names) >= 2 and names[1] == "query" and names[0][:1].isupper()
     orm_call = next((i for i, n in enumerate(names) if n in ("query", "scalars", "execute")), 0)

@@ -51,7 +51,9 @@ from __future__ import annotations
 
 import ast
 
-from prodcheck.facts.extractors.python_common import dotted, keyword, last_name, name_tokens, walk_local
+from prodcheck.facts.extractors.python_common import (
+    call_chain, dotted, keyword, last_name, name_tokens, walk_local,
+)
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.data_helpers import is_test_or_migration, local_values
@@ -144,7 +146,7 @@ def _unlocked_fetch(ctx, value: ast.expr) -> tuple[str, str] | None:
     if not isinstance(call.func, ast.Attribute):
         return None
     method = call.func.attr
-    chain = _chain(call.func.value)
+    chain = call_chain(call.func.value)
     if method in DJANGO_FETCH and "objects" in chain:
         index = chain.index("objects")
         return f"`{'.'.join(chain[max(index - 1, 0):index + 1])}.{method}()`", "django"
@@ -163,24 +165,6 @@ def _unlocked_fetch(ctx, value: ast.expr) -> tuple[str, str] | None:
         if method == "scalar" and words & SESSION_WORDS and "select" in names:
             return f"`{'.'.join(chain)}.scalar(select(...))`", "sqlalchemy"
     return None
-
-
-def _chain(node: ast.AST) -> list[str]:
-    names: list[str] = []
-    current = node
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Attribute):
-            names.append(current.attr)
-            current = current.value
-        elif isinstance(current, (ast.Subscript, ast.Await)):
-            current = current.value
-        elif isinstance(current, ast.Name):
-            names.append(current.id)
-            return list(reversed(names))
-        else:
-            return list(reversed(names))
 
 
 def _written_back(scope: ast.AST, obj: str, after: ast.AST, orm: str) -> ast.AST | None:

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import ast
 
-from prodcheck.facts.extractors.python_common import last_name, name_tokens
+from prodcheck.facts.extractors.python_common import call_chain, last_name, name_tokens
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.data_helpers import handler_callees, is_test_or_migration, local_values, request_handlers
@@ -115,7 +115,7 @@ def _django_queryset(node: ast.AST) -> str:
     """"Order" for an unsliced `Order.objects.filter(...)...` chain ending in a queryset method."""
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DJANGO_QS):
         return ""
-    chain = _chain(node)
+    chain = call_chain(node, through_subscripts=False)
     if "objects" not in chain[1:]:
         return ""
     index = chain.index("objects")
@@ -184,7 +184,7 @@ def _in_return(node: ast.AST, ctx, func: ast.AST) -> bool:
 
 def _whole_table(node: ast.AST, ctx) -> str:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        chain = _chain(node)
+        chain = call_chain(node, through_subscripts=False)
         if "objects" in chain[1:]:
             index = chain.index("objects")
             model = chain[index - 1]
@@ -212,7 +212,7 @@ def _sqlalchemy_whole_table(call: ast.Call, ctx) -> str:
             return ""
     if names & BOUNDING:
         return ""
-    chain = _chain(call)
+    chain = call_chain(call, through_subscripts=False)
     if len(chain) >= 3 and chain[1] == "query" and chain[0][:1].isupper() and set(chain[2:]) <= WHOLE_TABLE_STEPS:
         return f"`{chain[0]}.query.all()`"
     if model and _sqlalchemy_query(call, ctx):
@@ -221,7 +221,7 @@ def _sqlalchemy_whole_table(call: ast.Call, ctx) -> str:
 
 
 def _sqlalchemy_query(call: ast.Call, ctx) -> bool:
-    chain = _chain(call)
+    chain = call_chain(call, through_subscripts=False)
     if len(chain) >= 2 and chain[1] == "query" and chain[0][:1].isupper():
         return True
     return any(set(name_tokens(n)) & SESSION_WORDS for n in chain[:1]) \
@@ -243,24 +243,6 @@ def _walk_with_statements(call: ast.Call, ctx):
             elif len(values) > 1:
                 for value in values:
                     yield from (n for n in ast.walk(value) if isinstance(n, ast.Attribute))
-
-
-def _chain(node: ast.AST) -> list[str]:
-    names: list[str] = []
-    current = node
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Attribute):
-            names.append(current.attr)
-            current = current.value
-        elif isinstance(current, ast.Await):
-            current = current.value
-        elif isinstance(current, ast.Name):
-            names.append(current.id)
-            return list(reversed(names))
-        else:
-            return list(reversed(names))
 
 
 RULE = NodeRule(

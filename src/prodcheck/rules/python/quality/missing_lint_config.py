@@ -75,6 +75,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extractors.python_quality_signals import FORMAT_SIGNAL, LINT_SIGNAL, is_ci_path
+from prodcheck.facts.stack import ancestor_dirs, owner
 from prodcheck.model import Area, Confidence, Location
 from prodcheck.rules.base import ProjectRule
 
@@ -143,13 +144,13 @@ def check(project, ctx):
     for facts in project.files:
         if facts.language != "python" or facts.kind != "source" or _tooling(facts.path):
             continue
-        owner = _owner(facts.path, roots)
-        if owner is not None:
-            owned[owner] = owned.get(owner, 0) + 1
+        root = owner(facts.path, roots)
+        if root is not None:
+            owned[root] = owned.get(root, 0) + 1
     for directory in sorted(owned):
         if _tooling(f"{directory}/pyproject.toml"):
             continue
-        chain = _ancestors(directory)
+        chain = ancestor_dirs(directory)
         if any(d in lint_dirs for d in chain):
             continue
         manifest = _primary(manifests[directory])
@@ -180,27 +181,6 @@ def _primary(files: list):
 
 def _tooling(path: str) -> bool:
     return any(part.lower() in TOOLING_DIRS for part in PurePosixPath(path).parts[:-1])
-
-
-def _owner(path: str, roots: frozenset[str]) -> str | None:
-    for directory in _ancestors(str(PurePosixPath(path).parent)):
-        if directory in roots:
-            return directory
-    return None
-
-
-def _ancestors(directory: str) -> list[str]:
-    found = []
-    current = PurePosixPath(directory)
-    while True:
-        text = str(current)
-        found.append(text)
-        if text in (".", "", "/"):
-            break
-        current = current.parent
-    if "." not in found:
-        found.append(".")
-    return found
 
 
 RULE = ProjectRule(

@@ -62,7 +62,9 @@ from __future__ import annotations
 
 import ast
 
-from prodcheck.facts.extractors.python_common import const_str, const_str_list, dotted, keyword, last_name, walk_local
+from prodcheck.facts.extractors.python_common import (
+    call_chain, const_str, const_str_list, dotted, keyword, last_name, walk_local,
+)
 from prodcheck.facts.extractors.python_handlers import module_view
 from prodcheck.facts.extractors.python_models import _declarative_bases, _model_kind
 from prodcheck.model import Area, Confidence, Stride
@@ -117,13 +119,13 @@ def _positional_update(call: ast.Call) -> bool:
     """`session.query(M).filter(...).update(data)`."""
     func = call.func
     return isinstance(func, ast.Attribute) and func.attr == "update" and len(call.args) == 1 \
-        and "query" in _chain(func.value)
+        and "query" in call_chain(func.value)
 
 
 def _model_target(call: ast.Call, ctx) -> str:
     func = call.func
     if isinstance(func, ast.Attribute):
-        chain = _chain(func.value)
+        chain = call_chain(func.value)
         if func.attr in MANAGER_WRITES and "objects" in chain:
             index = chain.index("objects")
             return f"`{chain[index - 1] if index else 'model'}.objects.{func.attr}()`"
@@ -266,24 +268,6 @@ def _tests_key(test: ast.AST, key: str) -> bool:
         if isinstance(inner, ast.Call) and any(isinstance(a, ast.Name) and a.id == key for a in inner.args):
             return True
     return False
-
-
-def _chain(node: ast.AST) -> list[str]:
-    names: list[str] = []
-    current = node
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Attribute):
-            names.append(current.attr)
-            current = current.value
-        elif isinstance(current, (ast.Subscript, ast.Await)):
-            current = current.value
-        elif isinstance(current, ast.Name):
-            names.append(current.id)
-            return list(reversed(names))
-        else:
-            return list(reversed(names))
 
 
 RULE = NodeRule(
