@@ -55,7 +55,8 @@ class FileContext:
         self.file = parsed
         self.path = parsed.path
         self.symbols: list[str] = []
-        self.data: dict = {}       # per-file memo shared by rules of one walk (e.g. import maps)
+        self.data: dict = parsed.memo   # the parsed file's memo: views and maps built once per file,
+                                        # shared by the extractors and every rule
 
     @property
     def symbol(self) -> str:

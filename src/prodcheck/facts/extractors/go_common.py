@@ -643,6 +643,12 @@ def _element(node):
     return node
 
 
+def element_value(node):
+    """The expression a composite literal's element holds (through `literal_element` wrapping and
+    parentheses), or None."""
+    return unparen(_element(node))
+
+
 def composite_type(node, view: GoFile) -> tuple[str, str]:
     """(import path, type name) of a composite literal `pkg.T{...}` / `&pkg.T{...}`."""
     node = unparen(node)
@@ -787,3 +793,13 @@ __all__ = [
     "outermost_function", "params_of", "qualified_call", "receiver_type", "result_types",
     "selector_names", "statements_of", "string_of", "type_ref", "unparen", "walk_local", "words",
 ]
+
+
+def go_file(parsed) -> GoFile:
+    """The file's `GoFile`, built once per parsed file and shared by every extractor and rule
+    (memoised in `parsed.memo`, which rules see as `ctx.data`)."""
+    view = parsed.memo.get("go.view")
+    if view is None:
+        tree = parsed.tree
+        view = parsed.memo["go.view"] = GoFile.of(parsed.path, tree.root_node if tree is not None else None)
+    return view

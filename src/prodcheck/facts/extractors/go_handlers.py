@@ -273,7 +273,7 @@ def _collection_read(func, view: GoFile):
         args = arguments_of(node)
         if name == "Find" and args:
             first = unparen(args[0])
-            if first is not None and first.type == "unary_expression" and _is_slice_var(first, node, view):
+            if first is not None and first.type == "unary_expression" and is_slice_reference(first, node, view):
                 return f"Find(&{text_of(first.child_by_field_name('operand'))}) without a limit", node
             if len(args) >= 2 and _looks_like_context(first) and not _single_filter(args[1]):
                 return "Find(ctx, filter) without a limit", node
@@ -281,7 +281,7 @@ def _collection_read(func, view: GoFile):
             first = unparen(args[1] if name == "SelectContext" and len(args) > 1 else args[0])
             sql_arg = args[2] if name == "SelectContext" and len(args) > 2 else (args[1] if len(args) > 1 else None)
             sql = string_of(sql_arg, view.consts, node, view) if sql_arg is not None else None
-            if first is not None and first.type == "unary_expression" and _is_slice_var(first, node, view) \
+            if first is not None and first.type == "unary_expression" and is_slice_reference(first, node, view) \
                     and sql is not None and _SELECT_SQL.match(sql) and not _LIMIT_SQL.search(sql):
                 return "Select of a whole table", node
         elif name in ("Query", "QueryContext", "Queryx", "QueryxContext") and args:
@@ -292,7 +292,9 @@ def _collection_read(func, view: GoFile):
     return None
 
 
-def _is_slice_var(ref, at, view: GoFile) -> bool:
+def is_slice_reference(ref, at, view: GoFile) -> bool:
+    """`&list` (a unary expression) where `list` is declared as a slice in scope at `at`
+    (`var list []T`, `list := []T{}`, `make([]T, 0)`)."""
     node = unparen(ref.child_by_field_name("operand"))
     if node is None or node.type != "identifier":
         return False

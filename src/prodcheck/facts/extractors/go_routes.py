@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.go_common import (
-    GoFile, arguments_of, body_of, call_parts, composite_fields, composite_type,
-    declared_type, declared_value, function_name, handler_framework, import_module, local_declaration,
+    GoFile, arguments_of, body_of, call_parts, composite_fields, composite_type, declared_type,
+    declared_value, function_name, go_file, handler_framework, import_module, local_declaration,
     middleware_kind, params_of, receiver_type, result_types, string_of, type_ref, unparen, walk_local,
     words, wraps_with,
 )
@@ -1306,7 +1306,7 @@ def _covers(prefix: str, path: str) -> bool:
 
 
 def extract(parsed, builder) -> None:
-    view = GoFile.of(parsed.path, parsed.tree.root_node)
+    view = go_file(parsed)
     if not any(framework_of(p) for p in view.imports.values()):
         return
     GoRouteScanner(view, builder).scan()

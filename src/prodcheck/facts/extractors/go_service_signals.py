@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.go_common import (
-    GoFile, arguments_of, call_parts, enclosing_function, function_name, handler_framework, handler_params,
-    middleware_kind, outermost_function, params_of, result_types, selector_names, unparen, walk_local, words,
+    GoFile, arguments_of, call_parts, enclosing_function, function_name, go_file, handler_framework,
+    handler_params, middleware_kind, outermost_function, params_of, result_types, selector_names,
+    unparen, walk_local, words,
 )
 from prodcheck.facts.model import Signal
 from prodcheck.parsing.treesitter import string_value, text_of, walk
@@ -50,9 +51,7 @@ ECHO = ("github.com/labstack/echo/v4", "github.com/labstack/echo")
 
 
 def extract(parsed, builder) -> None:
-    view = parsed.memo.get("go.view") if hasattr(parsed, "memo") else None
-    if view is None:
-        view = GoFile.of(parsed.path, parsed.tree.root_node)
+    view = go_file(parsed)
     signals = builder.signals
     seen: set[str] = set()
 

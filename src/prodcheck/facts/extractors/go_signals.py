@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.go_common import (
-    GoFile, arguments_of, call_parts, composite_fields, composite_type, enclosing_function, function_name,
-    handler_framework, outermost_function, string_of, unparen, words,
+    GoFile, arguments_of, call_parts, composite_fields, composite_type, enclosing_function,
+    function_name, go_file, handler_framework, outermost_function, string_of, unparen, words,
 )
 from prodcheck.facts.model import Signal
 from prodcheck.parsing.treesitter import text_of, walk
@@ -42,7 +42,7 @@ LOOPBACK = ("localhost:", "127.0.0.1:", "[::1]:", "127.")
 
 
 def extract(parsed, builder) -> None:
-    view = GoFile.of(parsed.path, parsed.tree.root_node)
+    view = go_file(parsed)
     signals = builder.signals
     for path, spec in view.blank_imports:
         if path == "net/http/pprof":

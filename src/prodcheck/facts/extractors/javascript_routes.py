@@ -25,7 +25,8 @@ from pathlib import Path, PurePosixPath
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors import js_nestjs
 from prodcheck.facts.extractors.js_common import (
-    FileView, arguments_of, call_parts, callee, member_names, params_of, param_type, unwrap, words,
+    FileView, arguments_of, call_parts, callee, file_view, member_names, param_type, params_of, unwrap,
+    words,
 )
 from prodcheck.facts.extractors.js_express import EXPRESS, ERROR_PARAM_NAMES, RouterScanner
 from prodcheck.facts.model import Signal
@@ -47,7 +48,7 @@ BROWSER_DIRS = frozenset({"public", "static", "frontend", "www", "browser", "www
 
 
 def extract(parsed, builder) -> None:
-    view = FileView.of(parsed.path, parsed.tree.root_node)
+    view = file_view(parsed)
     scanner = RouterScanner(view, builder, scan_root=_scan_root(parsed))
     if not _browser_code(parsed.path):
         scanner.scan()

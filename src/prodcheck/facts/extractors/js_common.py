@@ -1074,7 +1074,7 @@ def collection_call(node) -> object | None:
         if method == "find" and names and (names[-1][:1].isupper()
                                           or set(words(names[-1])) & REPOSITORY_WORDS
                                           or names[0] == "this" and len(names) == 2
-                                          and _typed_repository(receiver, names[1])):
+                                          and typed_repository(receiver, names[1])):
             return node
         if method in ("select",) and names and names[-1] in ("db", "knex", "database", "drizzle"):
             return node
@@ -1130,15 +1130,16 @@ def _data_source(receiver, method: str) -> bool:
     tokens = set(words(" ".join(names[1:] if names[0] == "this" else names)))
     if tokens & DATA_SOURCE_WORDS:
         return True
-    return names[0] == "this" and len(names) == 2 and _typed_repository(receiver, names[1])
+    return names[0] == "this" and len(names) == 2 and typed_repository(receiver, names[1])
 
 
 REPOSITORY_TYPES = re.compile(r"^(Repository|MongoRepository|TreeRepository|EntityRepository|Model|"
                               r"Collection|ModelStatic|ModelCtor)\b")
 
 
-def _typed_repository(node, name: str) -> bool:
-    """`this.<name>` is a constructor parameter or field typed `Repository<...>`/`Model<...>`."""
+def typed_repository(node, name: str, types: re.Pattern = REPOSITORY_TYPES) -> bool:
+    """`this.<name>` is a constructor parameter or field typed `Repository<...>`/`Model<...>` (or
+    another type `types` matches)."""
     cls = node
     while cls is not None and cls.type != "class_body":
         cls = cls.parent
@@ -1147,15 +1148,33 @@ def _typed_repository(node, name: str) -> bool:
     for member in cls.named_children:
         if member.type == "method_definition" and text_of(member.child_by_field_name("name")) == "constructor":
             for pname, param in params_of(member):
-                if pname == name and REPOSITORY_TYPES.match(param_type(param)):
+                if pname == name and types.match(param_type(param)):
                     return True
         elif member.type in ("public_field_definition", "field_definition"):
             key = member.child_by_field_name("name") or member.child_by_field_name("property")
             annotation = member.child_by_field_name("type")
             if text_of(key) == name and annotation is not None \
-                    and REPOSITORY_TYPES.match(text_of(annotation).lstrip(":").strip()):
+                    and types.match(text_of(annotation).lstrip(":").strip()):
                 return True
     return False
+
+
+def class_member(node, name: str):
+    """The method `name` of the class around `node`, or a field of that name holding a function."""
+    cls = node
+    while cls is not None and cls.type != "class_body":
+        cls = cls.parent
+    if cls is None:
+        return None
+    for member in cls.named_children:
+        if member.type == "method_definition" and text_of(member.child_by_field_name("name")) == name:
+            return member
+        if member.type in ("public_field_definition", "field_definition"):
+            key = member.child_by_field_name("name") or member.child_by_field_name("property")
+            value = unwrap(member.child_by_field_name("value"))
+            if text_of(key) == name and is_function(value):
+                return value
+    return None
 
 
 def _is_table_call(call) -> bool:
@@ -1257,3 +1276,13 @@ __all__ = [
     "present", "resolve_module", "resolve_object", "returned_names", "root_identifier", "scope_of",
     "string_of", "strings_of", "unknown", "unwrap", "walk_local", "words",
 ]
+
+
+def file_view(parsed) -> FileView:
+    """The file's `FileView`, built once per parsed file and shared by every extractor and rule
+    (memoised in `parsed.memo`, which rules see as `ctx.data`)."""
+    view = parsed.memo.get("js.view")
+    if view is None:
+        tree = parsed.tree
+        view = parsed.memo["js.view"] = FileView.of(parsed.path, tree.root_node if tree is not None else None)
+    return view

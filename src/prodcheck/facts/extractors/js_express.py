@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from prodcheck.facts.extractors import js_fastify as fastify
 from prodcheck.facts.extractors.js_common import (
     HTTP_VERBS, FileView, absent, arguments_of, auth_check, body_of, body_reads, body_validation,
-    call_parts, callee, collection_result, ends_with_param, enclosing_class_name, function_name,
+    call_parts, callee, class_member, collection_result, ends_with_param, enclosing_class_name, function_name,
     function_symbol, is_async, is_benign_name, is_function, is_router_name, member_names,
     mentions_identity, name_kind, normalise_path, object_pairs, pagination_evidence, param_type,
     params_of, passes_request, present, request_names, required_spec, resolve_module, returned_names,
@@ -737,7 +737,7 @@ class RouterScanner:
         if node.type == "member_expression":
             names = member_names(node)
             if len(names) == 2 and names[0] == "this":
-                method = _class_member(node, names[1])
+                method = class_member(node, names[1])
                 if method is not None:
                     cls = enclosing_class_name(node)
                     return Handler(method, f"{view.module}.{cls}.{names[1]}" if cls else f"{view.module}.{names[1]}")
@@ -1251,22 +1251,6 @@ def _verb_node(call):
             return prop
     return call
 
-
-def _class_member(node, name: str):
-    cls = node
-    while cls is not None and cls.type != "class_body":
-        cls = cls.parent
-    if cls is None:
-        return None
-    for member in cls.named_children:
-        if member.type == "method_definition" and text_of(member.child_by_field_name("name")) == name:
-            return member
-        if member.type in ("public_field_definition", "field_definition"):
-            key = member.child_by_field_name("name") or member.child_by_field_name("property")
-            value = unwrap(member.child_by_field_name("value"))
-            if text_of(key) == name and is_function(value):
-                return value
-    return None
 
 
 def _returned_function(factory):

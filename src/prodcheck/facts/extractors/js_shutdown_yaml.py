@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.js_common import (
-    FileView, arguments_of, call_parts, callee, enclosing_function, member_names, object_pairs, params_of,
-    resolve_object, unwrap, walk_local,
+    FileView, arguments_of, call_parts, callee, enclosing_function, file_view, member_names,
+    object_pairs, params_of, resolve_object, unwrap, walk_local,
 )
 from prodcheck.facts.model import Signal
 from prodcheck.parsing.treesitter import string_value, text_of
@@ -43,10 +43,7 @@ def extract(parsed, builder) -> None:
     listen = ".listen(" in text
     if not (shutdown or yaml or listen) or parsed.tree is None:
         return
-    view = parsed.memo.get("js.view")
-    if view is None:
-        view = FileView.of(parsed.path, parsed.tree.root_node)
-        parsed.memo["js.view"] = view
+    view = file_view(parsed)
     signals = builder.signals
     if shutdown:
         for package in sorted(view.packages):

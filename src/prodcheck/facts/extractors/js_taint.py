@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extract import Extractor
-from prodcheck.facts.extractors.js_common import FileView
+from prodcheck.facts.extractors.js_common import file_view
 from prodcheck.taint.javascript_lowering import lower_file
 
 BROWSER_DIRS = frozenset({"public", "static", "frontend", "www", "browser", "wwwroot"})
@@ -22,10 +22,7 @@ def extract(parsed, builder) -> None:
     if _browser_code(parsed.path) or parsed.path.endswith(".d.ts"):
         return                  # browser code serves no requests; declaration files have no bodies
     root = parsed.tree.root_node
-    view = parsed.memo.get("js.view")
-    if view is None:
-        view = FileView.of(parsed.path, root)
-        parsed.memo["js.view"] = view
+    view = file_view(parsed)
     builder.functions.extend(lower_file(root, parsed.path, view))
 
 

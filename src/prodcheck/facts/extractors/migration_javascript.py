@@ -39,7 +39,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extractors.js_common import (
-    FileView, arguments_of, callee, member_names, object_pairs, params_of, param_type,
+    FileView, arguments_of, callee, file_view, member_names, object_pairs, param_type, params_of,
     string_of, strings_of, unwrap,
 )
 from prodcheck.facts.extractors.migration_dialect import engine_of
@@ -110,10 +110,7 @@ def _read(parsed) -> MigrationFile | None:
         return None
     if any(part.lower() in SEED_DIRECTORIES for part in PurePosixPath(parsed.path).parts[:-1]):
         return None                  # Sequelize seeders share the migrations' shape; they hold data, not schema
-    view = parsed.memo.get("js.view")
-    if view is None:
-        view = FileView.of(parsed.path, parsed.tree.root_node)
-        parsed.memo["js.view"] = view
+    view = file_view(parsed)
     found = _entry(view)
     if found is None:
         return None

@@ -13,17 +13,12 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from prodcheck.facts.extractors.go_common import GoFile, local_value, qualified_call, unparen
+from prodcheck.facts.extractors.go_common import GoFile, go_file, local_value, qualified_call, unparen
 from prodcheck.facts.stack import service_of
 
 
 def view(ctx) -> GoFile:
-    found = ctx.data.get("go.view")
-    if found is None:
-        tree = ctx.file.tree
-        found = GoFile.of(ctx.path, tree.root_node if tree is not None else None)
-        ctx.data["go.view"] = found
-    return found
+    return go_file(ctx.file)
 
 
 _BUILD_IGNORE = re.compile(r"^//\s*(go:build\s+ignore|\+build\s+ignore)\s*$", re.M)

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extractors.js_common import (
-    FUNCTION_TYPES, arguments_of, body_of, call_parts, callee, is_function, member_names, object_pairs,
-    param_type, params_of, string_of, unwrap, walk_local, words,
+    FUNCTION_TYPES, arguments_of, body_of, call_parts, callee, class_member, is_function, member_names,
+    object_pairs, param_type, params_of, string_of, unwrap, walk_local, words,
 )
+from prodcheck.facts.extractors.js_common import typed_repository as js_typed_repository
+from prodcheck.facts.extractors.js_nestjs import decorator_name
 from prodcheck.parsing.treesitter import string_value, text_of, walk
 from prodcheck.rules.javascript.helpers import is_frontend, is_tooling_path, view
 
@@ -251,38 +253,9 @@ def _function_of(arg, ctx, depth: int):
     if node.type == "member_expression":
         names = member_names(node)
         if len(names) == 2 and names[0] == "this":
-            return class_method(node, names[1])
+            return class_member(node, names[1])
         return None
     return None
-
-
-def class_method(node, name: str):
-    """The method `name` of the class around `node`."""
-    current = node.parent
-    while current is not None and current.type != "class_body":
-        current = current.parent
-    if current is None:
-        return None
-    for member in current.named_children:
-        if member.type == "method_definition" and text_of(member.child_by_field_name("name")) == name:
-            return member
-        if member.type in ("public_field_definition", "field_definition"):
-            key = member.child_by_field_name("name") or member.child_by_field_name("property")
-            value = unwrap(member.child_by_field_name("value"))
-            if text_of(key) == name and is_function(value):
-                return value
-    return None
-
-
-def _decorator_name(decorator) -> str:
-    inner = [c for c in decorator.named_children if c.type != "comment"]
-    if not inner:
-        return ""
-    node = inner[0]
-    if node.type == "call_expression":
-        node = callee(node)
-    names = member_names(node)
-    return names[-1] if names else ""
 
 
 def class_decorator_names(cls) -> set[str]:
@@ -290,15 +263,15 @@ def class_decorator_names(cls) -> set[str]:
     parent = cls.parent
     if parent is not None and parent.type == "export_statement":
         found += [c for c in parent.children if c.type == "decorator"]
-    return {_decorator_name(d) for d in found}
+    return {decorator_name(d) for d in found}
 
 
 def method_decorators(method) -> list[str]:
     """Decorator names of a class method (TypeScript keeps them as preceding siblings)."""
-    names = [_decorator_name(c) for c in method.children if c.type == "decorator"]
+    names = [decorator_name(c) for c in method.children if c.type == "decorator"]
     sibling = method.prev_named_sibling
     while sibling is not None and sibling.type == "decorator":
-        names.append(_decorator_name(sibling))
+        names.append(decorator_name(sibling))
         sibling = sibling.prev_named_sibling
     return names
 
@@ -364,7 +337,7 @@ def _close_over_calls(ctx, index: RequestIndex) -> None:
                 elif function is not None and function.type == "member_expression":
                     names = member_names(function)
                     if len(names) == 2 and names[0] == "this":
-                        target = class_method(function, names[1])
+                        target = class_member(function, names[1])
                 if target is not None and index.add(target, "called", ""):
                     following.append(target)
         if not following:
@@ -615,23 +588,7 @@ def _knex_root(receiver) -> str:
 def typed_repository(node, name: str) -> bool:
     """`this.<name>` is a constructor parameter or field typed `Repository<...>`/`Model<...>`/
     `EntityManager`/`PrismaService`."""
-    cls = node
-    while cls is not None and cls.type != "class_body":
-        cls = cls.parent
-    if cls is None:
-        return False
-    for member in cls.named_children:
-        if member.type == "method_definition" and text_of(member.child_by_field_name("name")) == "constructor":
-            for pname, param in params_of(member):
-                if pname == name and REPOSITORY_TYPES.match(param_type(param)):
-                    return True
-        elif member.type in ("public_field_definition", "field_definition"):
-            key = member.child_by_field_name("name") or member.child_by_field_name("property")
-            annotation = member.child_by_field_name("type")
-            if text_of(key) == name and annotation is not None \
-                    and REPOSITORY_TYPES.match(text_of(annotation).lstrip(":").strip()):
-                return True
-    return False
+    return js_typed_repository(node, name, REPOSITORY_TYPES)
 
 
 # ---------------------------------------------------------------- transactions
@@ -794,7 +751,7 @@ def outbound_label(call, ctx) -> str:
 
 
 __all__ = [
-    "RequestIndex", "cached_result", "class_method", "file_writes", "handler_verb", "has_transactions", "in_transaction", "method_decorators",
+    "RequestIndex", "cached_result", "file_writes", "handler_verb", "has_transactions", "in_transaction", "method_decorators",
     "outbound_label",
     "request_function", "request_index", "server_file", "sql_argument", "transaction_call",
     "typed_repository", "write_label",

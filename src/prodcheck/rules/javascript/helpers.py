@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from prodcheck.facts.extractors.js_common import FileView
+from prodcheck.facts.extractors.js_common import FileView, file_view
 from prodcheck.facts.stack import owner, service_of
 
 FRONTEND_PACKAGES = ("react", "react-dom", "vue", "svelte", "@angular/core", "preact", "solid-js",
@@ -37,12 +37,7 @@ FRONTEND_DIRS = frozenset({"frontend", "client", "web", "webapp", "ui", "public"
 
 
 def view(ctx) -> FileView:
-    found = ctx.data.get("js.view")
-    if found is None:
-        tree = ctx.file.tree
-        found = FileView.of(ctx.path, tree.root_node if tree is not None else None)
-        ctx.data["js.view"] = found
-    return found
+    return file_view(ctx.file)
 
 
 def is_frontend(ctx) -> bool:

@@ -91,8 +91,9 @@ from __future__ import annotations
 import re
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, declared_type, declared_value, local_declaration, string_of, unparen,
+    arguments_of, call_parts, string_of, unparen,
 )
+from prodcheck.facts.extractors.go_handlers import is_slice_reference
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -167,24 +168,7 @@ def _slice_target(arg, at, ctx) -> bool:
     node = unparen(arg)
     if node is None or node.type != "unary_expression" or not text_of(node).startswith("&"):
         return False
-    inner = unparen(node.child_by_field_name("operand"))
-    if inner is None or inner.type != "identifier":
-        return False
-    name = text_of(inner)
-    decl = local_declaration(name, at, view(ctx))
-    kind = declared_type(decl, name)
-    if kind is not None:
-        return kind.type == "slice_type"
-    value = unparen(declared_value(decl, name))
-    if value is None:
-        return False
-    if value.type == "composite_literal":
-        kind = value.child_by_field_name("type")
-        return kind is not None and kind.type == "slice_type"
-    if value.type == "call_expression" and call_parts(value)[1] == "make":
-        first = arguments_of(value)
-        return bool(first) and first[0].type == "slice_type"
-    return False
+    return is_slice_reference(node, at, view(ctx))
 
 
 def _short(operand) -> str:

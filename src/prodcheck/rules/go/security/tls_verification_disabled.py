@@ -55,7 +55,7 @@ confidence.
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import is_true, selector_names, unparen
+from prodcheck.facts.extractors.go_common import element_value, is_true, selector_names
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -78,7 +78,7 @@ def _keyed(node, ctx):
         if len(parts) != 2:
             return
         key, value = parts
-    if text_of(key).strip() != "InsecureSkipVerify" or not is_true(_element(value)):
+    if text_of(key).strip() != "InsecureSkipVerify" or not is_true(element_value(value)):
         return
     body = node.parent
     siblings = {text_of(_key(c)).strip() for c in body.named_children if c.type == "keyed_element"} \
@@ -105,14 +105,7 @@ def _key(element):
     if key is None:
         parts = [c for c in element.named_children if c.type != "comment"]
         key = parts[0] if parts else None
-    return _element(key)
-
-
-def _element(node):
-    if node is not None and node.type == "literal_element":
-        inner = [c for c in node.named_children if c.type != "comment"]
-        return unparen(inner[0]) if inner else None
-    return unparen(node)
+    return element_value(key)
 
 
 RULE = NodeRule(

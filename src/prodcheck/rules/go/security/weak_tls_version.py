@@ -45,7 +45,7 @@ only up to Go 1.21). `PreferServerCipherSuites` and curve preferences are not in
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import composite_type, selector_names, unparen
+from prodcheck.facts.extractors.go_common import composite_type, element_value, selector_names, unparen
 from prodcheck.model import Area, Confidence, Severity, Stride
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -77,7 +77,7 @@ def _keyed(node, ctx):
     parts = [c for c in node.named_children if c.type != "comment"]
     if len(parts) != 2:
         return
-    key, value = (_inner(p) for p in parts)
+    key, value = (element_value(p) for p in parts)
     field = text_of(key).strip() if key is not None else ""
     if field not in ("MinVersion", "MaxVersion", "CipherSuites"):
         return
@@ -137,19 +137,12 @@ def _weak_suites(value, ctx) -> list[str]:
     body = value.child_by_field_name("body")
     found = []
     for element in (body.named_children if body is not None else []):
-        item = _inner(element)
+        item = element_value(element)
         if item is not None and item.type == "selector_expression":
             path, name = selector_package(item, ctx)
             if path == "crypto/tls" and name in INSECURE_SUITES:
                 found.append(name)
     return found
-
-
-def _inner(node):
-    if node is not None and node.type == "literal_element":
-        inner = [c for c in node.named_children if c.type != "comment"]
-        return unparen(inner[0]) if inner else None
-    return unparen(node)
 
 
 RULE = NodeRule(
