@@ -104,6 +104,23 @@ def test_a_failing_rule_becomes_a_diagnostic(tmp_path: Path) -> None:
     assert [(d.kind, "boom" in d.message) for d in diags] == [("rule-error", True)]
 
 
+def test_a_rule_failing_on_every_node_is_reported_once_with_a_count(tmp_path: Path) -> None:
+    import ast
+
+    from prodcheck.rules.base import NodeRule
+    (tmp_path / "calls.py").write_text("f(1)\ng(2)\nh(3)\n")
+
+    def explode(node, ctx):
+        raise KeyError(node.lineno)
+        yield
+
+    broken = NodeRule(id="PY-REL-099", slug="breaks-per-call", area=Area.REL, title="t", fix="f.",
+                      rows=("REL-01",), doc="", visits=(ast.Call,), check=explode)
+    files, _ = discover(tmp_path, Config())
+    _, diags, _ = run_file_rules(parse(files[0]), [broken])
+    assert [(d.kind, d.line, d.message.endswith("(3 times in this file)")) for d in diags] == [("rule-error", 1, True)]
+
+
 def test_report_lists_what_was_not_verified(tmp_path: Path) -> None:
     _dockerfile(tmp_path, "Dockerfile")
     report = scan(tmp_path, ONLY)

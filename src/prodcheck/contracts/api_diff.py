@@ -37,16 +37,21 @@ class GitSource(SpecSource):
         return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
 
 
+def git_argument(argument: str, cwd: Path) -> tuple[GitSource, str, str]:
+    """`git:REF:path` -> (the repository around `cwd` at REF, REF, path)."""
+    ref, _, path = argument[4:].partition(":")
+    if not ref or not path:
+        raise ApiDiffError(f"{argument!r}: write git:REF:path (path from the repository's top level)")
+    top = subprocess.run(["git", "-C", str(cwd), "rev-parse", "--show-toplevel"], capture_output=True,
+                         text=True, check=False)
+    if top.returncode != 0:
+        raise ApiDiffError(f"{argument!r}: {cwd} is not inside a git repository")
+    return GitSource(Path(top.stdout.strip()), ref), ref, path
+
+
 def open_spec(argument: str, cwd: Path) -> Spec:
     if argument.startswith("git:"):
-        ref, _, path = argument[4:].partition(":")
-        if not ref or not path:
-            raise ApiDiffError(f"{argument!r}: write git:REF:path (path from the repository's top level)")
-        top = subprocess.run(["git", "-C", str(cwd), "rev-parse", "--show-toplevel"], capture_output=True,
-                             text=True, check=False)
-        if top.returncode != 0:
-            raise ApiDiffError(f"{argument!r}: {cwd} is not inside a git repository")
-        source: SpecSource = GitSource(Path(top.stdout.strip()), ref)
+        source, ref, path = git_argument(argument, cwd)
         if source.read(path) is None:
             raise ApiDiffError(f"{argument!r}: no file {path} at {ref}")
     else:
@@ -122,14 +127,7 @@ def read_documents(argument: str, cwd: Path, wanted) -> list[tuple[str, str]]:
     """(path, text) of the schema files an argument names: one file, or those under a directory
     (`wanted(path)` picks them), paths relative to the file's directory or the named directory."""
     if argument.startswith("git:"):
-        ref, _, path = argument[4:].partition(":")
-        if not ref or not path:
-            raise ApiDiffError(f"{argument!r}: write git:REF:path (path from the repository's top level)")
-        top = subprocess.run(["git", "-C", str(cwd), "rev-parse", "--show-toplevel"], capture_output=True,
-                             text=True, check=False)
-        if top.returncode != 0:
-            raise ApiDiffError(f"{argument!r}: {cwd} is not inside a git repository")
-        source = GitSource(Path(top.stdout.strip()), ref)
+        source, ref, path = git_argument(argument, cwd)
         path = path.strip("/")
         text = source.read(path)
         if text is not None:

@@ -3,7 +3,6 @@ language (dispatch by node type), then the file rules. A rule that raises become
 from __future__ import annotations
 
 import ast
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -19,7 +18,7 @@ def run_file_rules(parsed, rules: Iterable[Rule],
     """Findings, rule errors, and the ids of the rules that had something to look at here."""
     ctx = FileContext(parsed, postgres_version)
     findings: list[Finding] = []
-    diagnostics: list[Diagnostic] = []
+    failures: Failures = {}
     applied: set[str] = set()
     node_rules = [r for r in rules if isinstance(r, NodeRule) and parsed.language in r.languages
                   and (parsed.kind != "test" or r.in_tests)]
@@ -27,27 +26,21 @@ def run_file_rules(parsed, rules: Iterable[Rule],
         applied.update(r.id for r in node_rules)
         walker = WALKERS.get(parsed.language)
         if walker is not None:
-            walker(parsed.tree, _dispatch_index(node_rules), ctx, findings, diagnostics)
+            walker(parsed.tree, _dispatch_index(node_rules), ctx, findings, failures)
     for rule in rules:
         if isinstance(rule, FileRule) and rule.applies_to(parsed.language, parsed.kind):
             applied.add(rule.id)
-            _guarded(rule, parsed, ctx, findings, diagnostics)
-    return findings, _one_per_rule(diagnostics), applied
+            _guarded(rule, parsed, ctx, findings, failures)
+    return findings, [_reported(first, count) for first, count in failures.values()], applied
 
 
-def _one_per_rule(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A rule that fails on one node usually fails on every node of that shape: report its first
-    failure in the file once, with how many times it happened, instead of one line per node."""
-    if len(diagnostics) < 2:
-        return diagnostics
-    first: dict[str, Diagnostic] = {}
-    count: Counter[str] = Counter()
-    for diagnostic in diagnostics:
-        rule_id = diagnostic.message.split(maxsplit=1)[0].rstrip(":")
-        first.setdefault(rule_id, diagnostic)
-        count[rule_id] += 1
-    return [replace(d, message=f"{d.message} ({count[rule_id]} times in this file)") if count[rule_id] > 1 else d
-            for rule_id, d in first.items()]
+# rule id -> (its first failure in the file, how many times it failed). A rule that fails on one
+# node usually fails on every node of that shape: it is reported once, with the count.
+Failures = dict[str, list]
+
+
+def _reported(first: Diagnostic, count: int) -> Diagnostic:
+    return replace(first, message=f"{first.message} ({count} times in this file)") if count > 1 else first
 
 
 def _dispatch_index(rules: list[NodeRule]) -> dict:
@@ -59,19 +52,24 @@ def _dispatch_index(rules: list[NodeRule]) -> dict:
 
 
 def _guarded(rule: Rule, subject: object, ctx: FileContext, findings: list[Finding],
-             diagnostics: list[Diagnostic], line: int = 0) -> None:
+             failures: Failures, line: int = 0) -> None:
     """`rule.check(subject, ctx)`, its failure becoming a diagnostic instead of ending the scan."""
     try:
         findings.extend(rule.check(subject, ctx) or ())
     except RecursionError:
-        diagnostics.append(Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep", line))
+        _failed(failures, rule, Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep", line))
     except Exception as exc:  # a broken rule must not stop the scan or lose other findings
-        diagnostics.append(Diagnostic(ctx.path, "rule-error",
-                                      f"{rule.id} failed: {type(exc).__name__}: {exc}", line))
+        _failed(failures, rule, Diagnostic(ctx.path, "rule-error",
+                                           f"{rule.id} failed: {type(exc).__name__}: {exc}", line))
+
+
+def _failed(failures: Failures, rule: Rule, diagnostic: Diagnostic) -> None:
+    entry = failures.setdefault(rule.id, [diagnostic, 0])
+    entry[1] += 1
 
 
 def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Finding],
-                diagnostics: list[Diagnostic]) -> None:
+                failures: Failures) -> None:
     """Depth-first, iterative (deep nesting cannot overflow the stack), tracking the symbol."""
     stack: list[tuple[ast.AST, tuple[str, ...]]] = [(tree, ())]
     while stack:
@@ -80,7 +78,7 @@ def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Fin
         if rules:
             ctx.symbols = list(symbols)
             for rule in rules:
-                _guarded(rule, node, ctx, findings, diagnostics, getattr(node, "lineno", 0))
+                _guarded(rule, node, ctx, findings, failures, getattr(node, "lineno", 0))
         if isinstance(node, _SCOPES):
             symbols = (*symbols, node.name)
         stack.extend((child, symbols) for child in reversed(list(ast.iter_child_nodes(node))))
@@ -93,7 +91,7 @@ _TS_SCOPES = frozenset({
 
 
 def walk_treesitter(tree, index: dict, ctx: FileContext, findings: list[Finding],
-                    diagnostics: list[Diagnostic]) -> None:
+                    failures: Failures) -> None:
     """The same single walk for tree-sitter trees (JS/TS/Go), dispatching on `node.type`."""
     stack: list[tuple[object, tuple[str, ...]]] = [(tree.root_node, ())]
     while stack:
@@ -102,7 +100,7 @@ def walk_treesitter(tree, index: dict, ctx: FileContext, findings: list[Finding]
         if rules:
             ctx.symbols = list(symbols)
             for rule in rules:
-                _guarded(rule, node, ctx, findings, diagnostics, node.start_point[0] + 1)
+                _guarded(rule, node, ctx, findings, failures, node.start_point[0] + 1)
         if node.type in _TS_SCOPES:
             name = node.child_by_field_name("name")
             if name is not None and name.text:

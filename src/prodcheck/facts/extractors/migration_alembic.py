@@ -18,7 +18,9 @@ from prodcheck.facts.extractors.migration_python import (
     body_is_empty, embedded_sql_ops, is_false, is_true, sql_expression_volatile,
 )
 from prodcheck.facts.extractors.migration_sql import VOLATILE_FUNCTIONS, data_loss_note, not_null_check_column
-from prodcheck.facts.extractors.python_common import argument, const_str, const_str_list, keyword, last_name
+from prodcheck.facts.extractors.python_common import (
+    argument, assigned_values, const_str, const_str_list, keyword, last_name,
+)
 from prodcheck.parsing.sql import parse_script
 
 TRANSACTION = "Alembic runs the migration in a transaction (outside `autocommit_block()`)"
@@ -52,7 +54,7 @@ def read_alembic_migration(parsed) -> MigrationFile | None:
     tree = parsed.tree
     if not isinstance(tree, ast.Module) or parsed.kind == "test" or not is_alembic_revision(tree):
         return None
-    values = _module_values(tree)
+    values = assigned_values(tree.body)
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     ops = mark_new_tables(_body_ops(parsed, functions["upgrade"].body, _Scope()))
     pure = PurePosixPath(parsed.path)
@@ -85,18 +87,6 @@ def _down_revisions(down: ast.expr | None) -> tuple[str, ...]:
     """`down_revision` as a tuple: one revision, several (a merge), or none (the first one)."""
     single = const_str(down)
     return (single,) if single else tuple(const_str_list(down) or ())
-
-
-def _module_values(tree: ast.Module) -> dict[str, ast.expr]:
-    found = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            found[node.target.id] = node.value
-    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,9 @@ from pathlib import PurePosixPath
 from prodcheck.facts.extractors.migration_model import MigrationFile, Op, leading_number, mark_new_tables
 from prodcheck.facts.extractors.migration_python import embedded_sql_ops, is_false, is_true
 from prodcheck.facts.extractors.migration_sql import data_loss_note
-from prodcheck.facts.extractors.python_common import argument, const_str, const_str_list, keyword, last_name
+from prodcheck.facts.extractors.python_common import (
+    argument, assigned_values, const_str, const_str_list, keyword, last_name,
+)
 
 TRANSACTION = "Django runs the migration in a transaction (the Migration class does not set `atomic = False`)"
 NO_COLUMN_FIELDS = frozenset({"ManyToManyField", "GenericRelation", "GenericForeignKey", "TaggableManager",
@@ -47,7 +49,7 @@ def read_django_migration(parsed) -> MigrationFile | None:
     cls = migration_class(tree)
     if cls is None:
         return None
-    attributes = _class_attributes(cls)
+    attributes = assigned_values(cls.body)
     atomic = not is_false(attributes.get("atomic"))
     transaction = TRANSACTION if atomic else ""
     ops: list[Op] = []
@@ -86,18 +88,6 @@ def _fresh_database_only(attributes: dict[str, ast.expr]) -> bool:
     recorded the migrations it replaces, so it only ever runs on empty tables."""
     replaces = attributes.get("replaces")
     return is_true(attributes.get("initial")) or bool(getattr(replaces, "elts", None))
-
-
-def _class_attributes(cls: ast.ClassDef) -> dict[str, ast.expr]:
-    found = {}
-    for node in cls.body:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            found[node.target.id] = node.value
-    return found
 
 
 def _previous(dependencies: ast.expr | None, app: str) -> str:
@@ -335,7 +325,7 @@ def django_state_changes(parsed) -> list[tuple[int, str, str, str, str]]:
     cls = migration_class(tree)
     if cls is None:
         return []
-    operations = _class_attributes(cls).get("operations")
+    operations = assigned_values(cls.body).get("operations")
     found: list[tuple[int, str, str, str, str]] = []
     for call in getattr(operations, "elts", ()) if isinstance(operations, (ast.List, ast.Tuple)) else ():
         if isinstance(call, ast.Call):

@@ -173,6 +173,20 @@ def qualified_name(node: ast.AST | None, imports: Mapping[str, str]) -> str:
     return "".join(pieces)
 
 
+def assigned_values(body: Iterable[ast.stmt]) -> dict[str, ast.expr]:
+    """`name = value` and `name: T = value` statements of a block (a module's or a class's body):
+    name -> value, the last assignment winning."""
+    found: dict[str, ast.expr] = {}
+    for node in body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            found[node.target.id] = node.value
+    return found
+
+
 def call_chain(node: ast.AST | None, through_subscripts: bool = True) -> list[str]:
     """The names of a call/attribute chain, outermost last: `Order.objects.filter(x).first()` ->
     ["Order", "objects", "filter", "first"]; `await`s (and subscripts, unless told not to) are
