@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from prodcheck.facts.extractors.python_common import (
-    const_str, dotted, import_map, is_package_init, keyword, last_name, module_name, name_tokens,
-    qualified_name, string_constants, template_str, walk_local,
+    call_chain, const_str, dotted, import_map, is_package_init, keyword, last_name, module_name,
+    name_tokens, qualified_name, string_constants, template_str, walk_local,
 )
 from prodcheck.model import Facet, FacetState, Location
 
@@ -450,7 +450,7 @@ def _unwrap_response(node: ast.AST) -> ast.AST | list[ast.AST]:
 def _chain_has_source(call: ast.AST, assigned: dict | None = None, depth: int = 0) -> bool:
     """Does a method chain start from something that looks like a data source? A chain on a
     local name follows that name's assignments."""
-    parts = _chain_parts(call)
+    parts = call_chain(call)[::-1]            # the root name last
     for part in parts:
         words = set(name_tokens(part))
         if words & DATA_SOURCE_WORDS or part.endswith(("_set", "_collection")) \
@@ -462,28 +462,8 @@ def _chain_has_source(call: ast.AST, assigned: dict | None = None, depth: int = 
     return False
 
 
-def _chain_parts(node: ast.AST) -> list[str]:
-    parts: list[str] = []
-    current = node
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Attribute):
-            parts.append(current.attr)
-            current = current.value
-        elif isinstance(current, ast.Name):
-            parts.append(current.id)
-            return parts
-        elif isinstance(current, ast.Subscript):
-            current = current.value
-        elif isinstance(current, ast.Await):
-            current = current.value
-        else:
-            return parts
-
-
 def _is_django_queryset(call: ast.Call) -> bool:
-    return "objects" in _chain_parts(call)
+    return "objects" in call_chain(call)
 
 
 def _is_data_source(node: ast.AST, assigned: dict, depth: int) -> bool:
