@@ -123,10 +123,9 @@ def test_a_corrupt_entry_is_a_diagnostic_and_the_file_is_analysed_again(tmp_path
     root = write_app(tmp_path / "repo")
     cache = tmp_path / "cache"
     cold = scan(root, config(cache))
-    entries = sorted((cache / "v1").rglob("*.pickle"))
-    assert len(entries) == len(APP)
-    for entry in entries:
-        entry.write_bytes(b"not a pickle")
+    packs = sorted((cache / "v2").rglob("results.pack"))
+    assert len(packs) == 1
+    packs[0].write_bytes(b"not a pickle")
     analysed.clear()
     warm = scan(root, config(cache))
     assert sorted(analysed) == sorted(APP)
@@ -149,8 +148,9 @@ def test_a_cache_owned_by_another_user_is_not_read(tmp_path: Path, analysed: lis
     root = write_app(tmp_path / "repo")
     cache = tmp_path / "cache"
     scan(root, config(cache))
-    for bucket in (cache / "v1").iterdir():
-        os.chown(bucket, 65534, 65534)
+    for bucket in (cache / "v2").iterdir():
+        if bucket.name != "hashes":
+            os.chown(bucket, 65534, 65534)
     analysed.clear()
     report = scan(root, config(cache))
     assert len(analysed) == len(APP)
@@ -165,7 +165,7 @@ def test_the_cli_caches_by_default_and_no_cache_bypasses_it(tmp_path: Path) -> N
     first = subprocess.run([*command, "--no-cache"], capture_output=True, text=True, env=env)
     assert not cache.exists()
     second = subprocess.run(command, capture_output=True, text=True, env=env)
-    assert list((cache / "v1").rglob("*.pickle"))
+    assert list((cache / "v2").rglob("results.pack"))
     third = subprocess.run(command, capture_output=True, text=True, env=env)
     assert first.returncode == second.returncode == third.returncode == 1
     assert first.stdout == second.stdout == third.stdout
@@ -183,3 +183,64 @@ def test_review_base_and_head_scans_share_the_cache(tmp_path: Path, analysed: li
     result = review(root, "main", config=config(tmp_path / "cache"))
     assert sorted(analysed) == sorted([*APP, "app/client.py"])    # base: every file; head: the edit
     assert [f.finding.rule_id for f in result.delta.new] == []
+
+
+def _age(root: Path, seconds: int = 120) -> None:
+    """Files last modified a while ago: the cache may trust their size and mtime."""
+    past = os.stat(root).st_mtime - seconds
+    for path in root.rglob("*"):
+        os.utime(path, (past, past))
+
+
+def test_files_whose_size_and_mtime_are_unchanged_are_not_read_again(tmp_path: Path, monkeypatch) -> None:
+    import prodcheck.cache as cache_module
+    root = write_app(tmp_path / "repo")
+    _age(root)
+    cache = tmp_path / "cache"
+    cold = json_of(scan(root, config(cache)))
+    hashed: list[str] = []
+    real = cache_module._content_hash
+    monkeypatch.setattr(cache_module, "_content_hash", lambda source: hashed.append(source.path) or real(source))
+    assert json_of(scan(root, config(cache))) == cold
+    assert hashed == []
+    (root / "app/client.py").write_text(APP["app/client.py"].replace("url)", "url, timeout=5)"), encoding="utf-8")
+    warm = scan(root, config(cache))
+    assert hashed == ["app/client.py"]
+    assert json_of(warm) == json_of(scan(root, config(None)))
+
+
+def test_an_edit_in_the_same_second_as_the_scan_is_not_missed(tmp_path: Path, analysed: list[str]) -> None:
+    root = write_app(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    scan(root, config(cache))
+    client = root / "app/client.py"
+    status = client.stat()
+    client.write_text(APP["app/client.py"].replace("url)", "uri)"), encoding="utf-8")     # same size
+    os.utime(client, ns=(status.st_atime_ns, status.st_mtime_ns))                           # same mtime
+    analysed.clear()
+    scan(root, config(cache))
+    assert analysed == ["app/client.py"]
+
+
+def test_the_taint_phase_is_reused_while_what_it_reads_is_unchanged(tmp_path: Path, monkeypatch) -> None:
+    root = write_app(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    runs: list[int] = []
+    real = pipeline.run_taint
+    monkeypatch.setattr(pipeline, "run_taint", lambda *args: runs.append(1) or real(*args))
+    scan(root, config(cache))
+    assert len(runs) == 1
+    # client.py holds no request data and nothing that does calls it: outside the taint slice
+    (root / "app/client.py").write_text("import requests\n\n\n\ndef fetch(url):\n    return requests.get(url)\n",
+                                        encoding="utf-8")
+    reused = scan(root, config(cache))
+    assert len(runs) == 1
+    assert json_of(reused) == json_of(scan(root, config(None)))
+    runs.clear()
+    # db.py's run_query is called with request data: in the slice, so the phase runs again
+    (root / "app/db.py").write_text("import sqlite3\n\n\ndef run_query(term):\n"
+                                    "    return sqlite3.connect('app.db').execute(term).fetchall()\n", encoding="utf-8")
+    again = scan(root, config(cache))
+    assert len(runs) == 1
+    assert "PY-SEC-001" in {f.rule_id for f in again.findings}
+    assert json_of(again) == json_of(scan(root, config(None)))

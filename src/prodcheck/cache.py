@@ -1,5 +1,5 @@
 """Incremental re-scan: the per-file results of earlier scans, reused while nothing they depend on
-has changed.
+has changed, and the taint phase's outcome, reused while its input is the same.
 
 A per-file result depends on the file's own bytes, on the prodcheck code and rule selection that
 produced it, and on a little context read from other files: which files exist (Python package
@@ -8,9 +8,18 @@ roots, JavaScript module resolution), and the content of configuration-like file
 the settings and that context (every discovered path, plus the content of every file that is not
 Python, JavaScript/TypeScript or Go source); inside a bucket, a result is keyed by the file's path
 and content hash. Editing a source file re-analyses that file only; adding or removing a file, or
-editing a configuration file, starts a new bucket. The project phase (routes across files, taint
-summaries joined across modules, project rules) always runs again on the fresh and cached facts,
-so cross-file results are never stale.
+editing a configuration file, starts a new bucket. The project phase (routes across files, project
+rules) always runs again on the fresh and cached facts, so cross-file results are never stale.
+The taint phase, the costly part of the project phase, is a function of the files' taint IR
+(`FileFacts.functions`) and the taint rules only: its outcome is kept with a digest of that input
+and reused when the digest is the same (an edit that leaves every function's IR as it was), and
+the IR of cached files is then never even unpickled.
+
+A bucket is one pack file (every entry as pickled bytes, read with one system call) rather than a
+file per entry. Content hashes are remembered per scanned root with each file's size and
+modification time, so a warm scan reads only the files whose size or mtime changed; a file written
+within the last seconds before the hashes were saved is hashed again next time, so an edit in the
+same clock tick as the save is not missed.
 
 The cache lives outside the scanned tree (by default in the user's cache directory) and is read
 only when it belongs to the current user: a cache entry is a pickle, and a pickle from someone
@@ -24,17 +33,22 @@ import pickle
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prodcheck import __version__
 from prodcheck.discovery import SourceFile
 from prodcheck.model import Diagnostic
+from prodcheck.taint.slicing import index_of
 
-FORMAT = "v1"
+FORMAT = "v2"
 SOURCE_LANGUAGES = frozenset({"python", "javascript", "typescript", "go"})
 UNCACHED_KINDS = frozenset({"timeout", "worker-crash", "analysis-error"})
 MAX_BUCKETS = 8                          # per cache directory, least recently used dropped first
+RACY_SECONDS = 2                         # files modified this close to a save are hashed again
+PACK = "results.pack"
+TAINT = "taint.pickle"
 _DEPENDENCIES = ("tree-sitter", "tree-sitter-javascript", "tree-sitter-typescript", "tree-sitter-go",
                  "pglast", "PyYAML")
 
@@ -44,14 +58,29 @@ def default_cache_dir() -> Path:
     return Path(base) / "prodcheck"
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One file's cached result: the pickled `FileResult` with its taint IR taken out, and that IR
+    pickled on its own (b"" when the file has none) with its digest and its slicing index."""
+    content_hash: str
+    result: bytes
+    functions: bytes
+    functions_digest: str
+    taint_index: tuple = ()        # the functions' `FunctionIndex`es (taint/slicing.py)
+
+
 @dataclass
 class ResultCache:
-    """The bucket of one scan (a directory of one pickle per file result): `lookup` before the
-    per-file phase, `store` after it."""
+    """The bucket of one scan: `lookup` before the per-file phase, `store` after it, and the taint
+    outcome (`taint_outcome`/`store_taint`) in the project phase."""
     directory: Path                               # the bucket's directory
     hashes: dict[str, str]                        # path -> content hash, for the files of this scan
-    found: dict[str, object] = field(default_factory=dict)     # path -> cached result
+    manifest: Path | None = None                  # where the hashes of this root are remembered
+    stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)   # path -> size, mtime, hash
+    remembered: dict = field(default_factory=dict)   # the hashes as the manifest held them
+    entries: dict[str, Entry] = field(default_factory=dict)    # path -> entry, valid for this scan
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    readable: bool = True                         # False: the bucket belongs to someone else
 
     @classmethod
     def open(cls, directory: Path, root: Path, files: list[SourceFile],
@@ -63,72 +92,154 @@ class ResultCache:
         if directory == root or root in directory.parents:
             return None, [Diagnostic(".", "cache", f"cache not used: {directory} is inside the scanned "
                                                    "tree; give --cache-dir outside it")]
-        hashes = {source.path: digest for source in files if (digest := _content_hash(source)) is not None}
-        cache = cls(directory / FORMAT / _bucket_key(files, hashes, rule_ids), hashes)
+        base = directory / FORMAT
+        manifest = base / "hashes" / (hashlib.blake2b(os.fsencode(root), digest_size=16).hexdigest() + ".pickle")
+        known = _read_owned(manifest)
+        known = known if isinstance(known, dict) else {}
+        stats: dict[str, tuple[int, int, str]] = {}
+        for source in files:
+            seen = known.get(source.path)
+            if isinstance(seen, tuple) and len(seen) == 3 and source.mtime_ns and seen[:2] == (source.size, source.mtime_ns):
+                stats[source.path] = seen
+            elif (digest := _content_hash(source)) is not None:
+                stats[source.path] = (source.size, source.mtime_ns, digest)
+        hashes = {path: stat[2] for path, stat in stats.items()}
+        cache = cls(base / _bucket_key(files, hashes, rule_ids), hashes, manifest, stats, known)
         cache._load()
         loaded, cache.diagnostics = cache.diagnostics, []
         return cache, loaded
 
     def lookup(self, source: SourceFile):
-        return self.found.get(source.path)
+        """The cached result of this file, its facts without their taint IR (see `functions`)."""
+        entry = self.entries.get(source.path)
+        if entry is None:
+            return None
+        try:
+            return pickle.loads(entry.result)
+        except Exception as exc:  # a damaged entry: analyse the file again
+            self.diagnostics.append(Diagnostic(".", "cache", f"unreadable cache entry for {source.path}: "
+                                                             f"{type(exc).__name__}; analysed again"))
+            del self.entries[source.path]
+            return None
+
+    def functions(self, path: str) -> tuple:
+        """The taint IR of a cached file."""
+        entry = self.entries.get(path)
+        return pickle.loads(entry.functions) if entry is not None and entry.functions else ()
+
+    def taint_index(self, path: str) -> tuple | None:
+        entry = self.entries.get(path)
+        return entry.taint_index if entry is not None else None
 
     def store(self, results: list) -> None:
-        """Write the results that are not in the bucket yet and drop the entries of files that are
-        gone or changed; failures become a diagnostic, never an error."""
+        """Make the bucket hold exactly the results of this scan (cached ones kept as they were
+        read); failures become a diagnostic, never an error."""
         try:
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            wanted = {}
+            wanted: dict[str, Entry] = {}
             for result in results:
                 path = result.facts.path
                 digest = self.hashes.get(path)
-                if digest is not None and not any(d.kind in UNCACHED_KINDS for d in result.diagnostics):
-                    wanted[_entry_name(path, digest)] = result
-            for name, result in wanted.items():
-                if result.facts.path not in self.found:
-                    self._write(name, result)
-            for entry in os.scandir(self.directory):
-                if entry.name.endswith(".pickle") and entry.name not in wanted:
-                    os.unlink(entry.path)
+                if digest is None or any(d.kind in UNCACHED_KINDS for d in result.diagnostics):
+                    continue
+                entry = self.entries.get(path)
+                wanted[path] = entry if entry is not None and entry.content_hash == digest else _entry(result, digest)
+            changed = wanted != self.entries
+            self.entries = wanted
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if changed or not (self.directory / PACK).exists():
+                _write(self.directory / PACK, {path: tuple(_fields(e)) for path, e in wanted.items()})
             os.utime(self.directory)                   # recently used: pruned last
             self._prune()
+            self._save_hashes()
         except (OSError, pickle.PicklingError) as exc:
             self.diagnostics.append(Diagnostic(".", "cache", f"cannot write the cache in {self.directory}: {exc}"))
 
-    def _write(self, name: str, result) -> None:
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.directory / name)
+    def functions_digest(self, path: str) -> str | None:
+        entry = self.entries.get(path)
+        return entry.functions_digest if entry is not None else None
+
+    def taint_outcome(self, key: str):
+        """The taint phase's outcome stored under `key`, or None."""
+        stored = _read_owned(self.directory / TAINT) if self.readable else None
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+            return stored[1]
+        return None
+
+    def store_taint(self, key: str, outcome) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _write(self.directory / TAINT, (key, outcome))
+        except (OSError, pickle.PicklingError) as exc:
+            self.diagnostics.append(Diagnostic(".", "cache", f"cannot write the cache in {self.directory}: {exc}"))
 
     def _load(self) -> None:
         if not self.directory.is_dir():
             return
         if hasattr(os, "getuid") and self.directory.stat().st_uid != os.getuid():
+            self.readable = False
             self.diagnostics.append(Diagnostic(".", "cache", f"{self.directory} belongs to another user; not read"))
             return
-        for path, digest in self.hashes.items():
-            target = self.directory / _entry_name(path, digest)
-            try:
-                with open(target, "rb") as handle:
-                    result = pickle.load(handle)
-            except FileNotFoundError:
-                continue
-            except Exception as exc:  # a truncated or foreign entry: analyse the file again
-                self.diagnostics.append(Diagnostic(".", "cache", f"unreadable cache entry for {path}: "
-                                                                 f"{type(exc).__name__}; analysed again"))
-                continue
-            if getattr(getattr(result, "facts", None), "path", None) == path:
-                self.found[path] = result
+        try:
+            with open(self.directory / PACK, "rb") as handle:
+                packed = pickle.load(handle)
+            entries = {path: Entry(*fields) for path, fields in packed.items()}
+        except FileNotFoundError:
+            return
+        except Exception as exc:  # a truncated or foreign pack: analyse the files again
+            self.diagnostics.append(Diagnostic(".", "cache", f"unreadable cache in {self.directory}: "
+                                                             f"{type(exc).__name__}; files analysed again"))
+            return
+        self.entries = {path: entry for path, entry in entries.items()
+                        if self.hashes.get(path) == entry.content_hash}
+
+    def _save_hashes(self) -> None:
+        if self.manifest is None:
+            return
+        recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
+        trusted = {path: stat for path, stat in self.stats.items() if stat[1] and stat[1] < recent}
+        if trusted != self.remembered:
+            self.manifest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _write(self.manifest, trusted)
 
     def _prune(self) -> None:
-        buckets = sorted((p for p in self.directory.parent.iterdir() if p.is_dir()),
+        buckets = sorted((p for p in self.directory.parent.iterdir() if p.is_dir() and p.name != "hashes"),
                          key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in buckets[MAX_BUCKETS:]:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _entry_name(path: str, digest: str) -> str:
-    return hashlib.blake2b(f"{path}\0{digest}".encode(), digest_size=16).hexdigest() + ".pickle"
+def _entry(result, content_hash: str) -> Entry:
+    functions = result.facts.functions
+    blob = pickle.dumps(functions, protocol=pickle.HIGHEST_PROTOCOL) if functions else b""
+    bare = replace(result, facts=replace(result.facts, functions=())) if functions else result
+    return Entry(content_hash, pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL), blob,
+                 hashlib.blake2b(blob, digest_size=16).hexdigest() if blob else "", index_of(functions))
+
+
+def _fields(entry: Entry) -> tuple:
+    return (entry.content_hash, entry.result, entry.functions, entry.functions_digest, entry.taint_index)
+
+
+def _write(target: Path, value) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _read_owned(path: Path):
+    """The pickle at `path` when it exists and belongs to the current user, else None."""
+    try:
+        with open(path, "rb") as handle:
+            if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
+                return None
+            return pickle.load(handle)
+    except Exception:  # missing, truncated or foreign: as if there were nothing
+        return None
 
 
 def _content_hash(source: SourceFile) -> str | None:

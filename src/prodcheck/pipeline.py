@@ -6,12 +6,13 @@ project-level and taint rules on facts alone.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -73,7 +74,9 @@ def _register_fast_pickling() -> None:
     import prodcheck.facts.model as facts_model
     import prodcheck.taint.ir as taint_ir
     from prodcheck.model import finding, inventory, location, report, stack
-    pickling.register(pickling.dataclasses_of(location, finding, inventory, report, stack, facts_model, taint_ir))
+    import prodcheck.taint.slicing as taint_slicing
+    pickling.register(pickling.dataclasses_of(location, finding, inventory, report, stack, facts_model, taint_ir,
+                                              taint_slicing))
     pickling.register([FileResult])
 
 
@@ -298,8 +301,10 @@ def _lost(source: SourceFile, kind: str, message: str) -> FileResult:
     return FileResult(facts, (), (Diagnostic(source.path, kind, message),), frozenset())
 
 
-def run_project_rules(rules: list[Rule], project: ProjectFacts,
-                      postgres_version: int = 0) -> tuple[list[Finding], list[Diagnostic], set[str]]:
+def run_project_rules(rules: list[Rule], project: ProjectFacts, postgres_version: int = 0,
+                      taint_outcome: TaintOutcome | None = None) -> tuple[list[Finding], list[Diagnostic], set[str]]:
+    """Project rules, then the taint rules (or `taint_outcome`, their result on this same taint IR
+    in an earlier scan)."""
     ctx = ProjectContext(project, postgres_version=postgres_version)
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
@@ -315,13 +320,76 @@ def run_project_rules(rules: list[Rule], project: ProjectFacts,
         except Exception as exc:  # a broken rule becomes a diagnostic; the scan goes on
             diagnostics.append(Diagnostic(".", "rule-error", f"{rule.id} failed: {type(exc).__name__}: {exc}"))
     taint_rules = [r for r in rules if isinstance(r, TaintRule)]
-    if taint_rules:
-        from prodcheck.taint.run import run_taint_rules
-        more, more_diags, ran = run_taint_rules(taint_rules, project, ctx)
+    if taint_outcome is None and taint_rules:
+        taint_outcome = run_taint(taint_rules, project, ctx)
+    if taint_outcome is not None:
+        more, more_diags, ran = taint_outcome
         findings.extend(more)
         diagnostics.extend(more_diags)
         applied.update(ran)
     return findings, diagnostics, applied
+
+
+TaintOutcome = tuple[list[Finding], list[Diagnostic], set[str]]
+
+
+def run_taint(taint_rules: list[TaintRule], project: ProjectFacts, ctx: ProjectContext) -> TaintOutcome:
+    from prodcheck.taint.run import run_taint_rules
+    return run_taint_rules(taint_rules, project, ctx)
+
+
+@dataclass
+class TaintInput:
+    """What the taint phase reads: the functions it needs of each file (taint/slicing.py), the
+    taint rules that apply (as a run over every function would report them), and a digest of all
+    that to find an earlier outcome in the cache (None: not cacheable)."""
+    kept: dict[str, frozenset[int]]           # path -> positions of the functions needed
+    applied: set[str]
+    key: str | None
+
+    def results(self, results: list[FileResult], cache: ResultCache | None,
+                cached: Collection[str]) -> list[FileResult]:
+        """The results with only the functions needed (those of cached files read back)."""
+        sliced = []
+        for result in results:
+            path = result.facts.path
+            positions = self.kept.get(path, frozenset())
+            functions = cache.functions(path) if cache is not None and path in cached and positions \
+                else result.facts.functions
+            if functions or result.facts.functions:
+                result = replace(result, facts=replace(result.facts, functions=tuple(
+                    fn for position, fn in enumerate(functions) if position in positions)))
+            sliced.append(result)
+        return sliced
+
+
+def taint_input(taint_rules: list[TaintRule], results: list[FileResult], cache: ResultCache | None,
+                cached: Collection[str]) -> TaintInput:
+    from prodcheck.taint.slicing import index_of, needed
+    from prodcheck.taint.specs import load_spec, spec_family
+    families: dict[str, dict[str, tuple]] = {}
+    languages: set[str] = set()
+    for result in results:
+        facts = result.facts
+        family = spec_family(facts.language)
+        index = cache.taint_index(facts.path) if cache is not None and facts.path in cached \
+            else index_of(facts.functions)
+        if family is not None and index:
+            families.setdefault(family, {})[facts.path] = index
+            languages.add(facts.language)
+    kept: dict[str, frozenset[int]] = {}
+    for family, indexes in families.items():
+        kept.update(needed(indexes, load_spec(family).normalise))
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update("\0".join(sorted(r.id for r in taint_rules)).encode())
+    cacheable = cache is not None
+    language_of = {result.facts.path: result.facts.language for result in results}
+    for path in sorted(kept):
+        functions_digest = cache.functions_digest(path) if cache is not None else None
+        cacheable = cacheable and bool(functions_digest)
+        digest.update(f"\0{path}\0{language_of[path]}\0{functions_digest}\0{sorted(kept[path])}".encode())
+    applied = {rule.id for rule in taint_rules if languages & set(rule.languages)}
+    return TaintInput(kept, applied, digest.hexdigest() if cacheable else None)
 
 
 def _fill_snippets(findings: list[Finding], root: Path, results: dict[str, FileFacts]) -> list[Finding]:
@@ -388,16 +456,28 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
     results = [by_path[source.path] for source in files]
     if cache is not None:
         cache.store(results)
-        diagnostics.extend(cache.diagnostics)
     timings["per_file"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    facts = tuple(r.facts for r in results)
+    taint_rules = [r for r in rules if isinstance(r, TaintRule)]
+    taint = taint_input(taint_rules, results, cache, cached) if taint_rules else None
+    taint_outcome = cache.taint_outcome(taint.key) if cache is not None and taint and taint.key else None
+    project_results = taint.results(results, cache, cached) if taint and taint_outcome is None else results
+    facts = tuple(r.facts for r in project_results)
     findings = [f for r in results for f in r.findings]
     diagnostics.extend(d for r in results for d in r.diagnostics)
     applied = set().union(*(r.applied for r in results)) if results else set()
     project = build_project(facts, config.public_paths)
-    project_findings, project_diags, project_applied = run_project_rules(rules, project, config.postgres_version)
+    if taint is not None and taint_outcome is None:
+        taint_outcome = run_taint(taint_rules, project, ProjectContext(project, config.postgres_version))
+        if cache is not None and taint.key:
+            cache.store_taint(taint.key, taint_outcome)
+    project_findings, project_diags, project_applied = run_project_rules(rules, project, config.postgres_version,
+                                                                         taint_outcome)
+    if taint is not None:
+        applied |= taint.applied
+    if cache is not None:
+        diagnostics.extend(cache.diagnostics)
     findings.extend(project_findings)
     diagnostics.extend(project_diags)
     applied |= project_applied

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +11,7 @@ class SourceFile:
     language: str
     kind: str
     size: int
+    mtime_ns: int = 0    # when discovery saw it: the cache trusts a file whose size and mtime are unchanged
 
 
 _BY_SUFFIX = {
@@ -71,33 +71,40 @@ _TEST_DIRS = frozenset({"tests", "test", "__tests__", "spec", "specs", "testdata
 
 def classify(path: str) -> tuple[str, str] | None:
     """(language, kind) for a relative POSIX path, or None when prodcheck has nothing to read in it."""
-    pure = PurePosixPath(path)
-    name = pure.name.lower()
+    directories, _, base = path.rpartition("/")
+    name = base.lower()
+    suffix = _suffix(name)
     language = _BY_NAME.get(name)
     if language is None:
         if name.endswith(".dockerfile") or (name.startswith(("dockerfile.", "containerfile."))
-                                            and pure.suffix.lower() not in _BY_SUFFIX):   # not dockerfile.py
+                                            and suffix not in _BY_SUFFIX):   # not dockerfile.py
             language = "dockerfile"
         elif name == ".env" or name.startswith(".env.") or name.endswith(".env"):
             language = "env"
         elif name.startswith("requirements") and name.endswith((".txt", ".in")):
             language = "requirements"
-        elif pure.suffix.lower() in _PROJECT_SUFFIXES:
+        elif suffix in _PROJECT_SUFFIXES:
             language = "xml"
         else:
-            language = _BY_SUFFIX.get(pure.suffix.lower())
+            language = _BY_SUFFIX.get(suffix)
     if language is None and name in STANDARDS:        # dotfiles: .flake8, .editorconfig, CODEOWNERS
         language = "text"
     if language is None:
         return None
-    return language, _kind(pure, name, language)
+    return language, _kind(directories, name, suffix, language)
 
 
-def _kind(pure: PurePosixPath, name: str, language: str) -> str:
-    parts = {p.lower() for p in pure.parts[:-1]}
+def _suffix(name: str) -> str:
+    """The file name's last suffix, as `PurePosixPath.suffix` reads it ("" for `.env`, `a.`)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _kind(directories: str, name: str, suffix: str, language: str) -> str:
+    parts = {p for p in directories.lower().split("/") if p not in ("", ".")}
     if name in LOCKFILES:
         return "lockfile"
-    if name in MANIFESTS or language == "requirements" or pure.suffix.lower() in _PROJECT_SUFFIXES:
+    if name in MANIFESTS or language == "requirements" or suffix in _PROJECT_SUFFIXES:
         return "manifest"
     if name in STANDARDS or (language == "markdown" and name in STANDARDS):
         return "standards"
@@ -105,7 +112,7 @@ def _kind(pure: PurePosixPath, name: str, language: str) -> str:
         return "docs"
     if language in ("dockerfile", "procfile") or name.startswith(("docker-compose", "compose.")):
         return "deployment"
-    if _is_test(pure, name, parts):
+    if _is_test(name, suffix, parts):
         return "test"
     if "migrations" in parts or "migrate" in parts or "versions" in parts and "alembic" in parts:
         return "migration"
@@ -114,9 +121,9 @@ def _kind(pure: PurePosixPath, name: str, language: str) -> str:
     return "source"
 
 
-def _is_test(pure: PurePosixPath, name: str, parts: set[str]) -> bool:
+def _is_test(name: str, suffix: str, parts: set[str]) -> bool:
     if parts & _TEST_DIRS:
         return True
-    stem = pure.stem.lower()
+    stem = name[: len(name) - len(suffix)] if suffix else name
     return (name.endswith("_test.go") or stem.startswith("test_") or stem.endswith("_test")
             or ".test." in name or ".spec." in name or name == "conftest.py")

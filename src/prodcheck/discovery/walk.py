@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
@@ -31,88 +32,106 @@ def discover(root: Path, config: Config) -> tuple[list[SourceFile], list[Diagnos
     root = root.resolve()
     diagnostics: list[Diagnostic] = []
     if root.is_file():
-        single = _source_file(root, root.name, config, diagnostics)
+        single = _source_file(str(root), None, root.name, config, diagnostics)
         return ([single] if single else []), diagnostics
     excludes = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
     includes = pathspec.GitIgnoreSpec.from_lines(config.include) if config.include else None
     files: list[SourceFile] = []
-    seen_dirs: set[tuple[int, int]] = set()
-    _walk(root, root, "", [], excludes, includes, config, files, diagnostics, seen_dirs)
+    walk = _Walk(root, excludes, includes, config, files, diagnostics, set())
+    walk.directory(str(root), "", [])
     files.sort(key=lambda f: f.path)
     return files, diagnostics
 
 
-def _walk(root: Path, directory: Path, rel: str, ignores: list[tuple[str, pathspec.PathSpec]],
-          excludes, includes, config: Config, files: list[SourceFile],
-          diagnostics: list[Diagnostic], seen_dirs: set[tuple[int, int]]) -> None:
-    try:
-        info = directory.stat()
-    except OSError as exc:
-        diagnostics.append(Diagnostic(display_path(rel) or ".", "unreadable",
-                                      f"cannot read directory: {exc.strerror}"))
-        return
-    key = (info.st_dev, info.st_ino)
-    if key in seen_dirs:
-        diagnostics.append(Diagnostic(display_path(rel), "symlink-loop",
-                                      "directory already visited through a symlink; skipped"))
-        return
-    seen_dirs.add(key)
-    gitignore = directory / ".gitignore"
-    if gitignore.is_file():
+@dataclass
+class _Walk:
+    """One discovery: plain string paths and `os.scandir` entries (pathlib objects for every one of
+    tens of thousands of entries cost more than the walk itself)."""
+    root: Path
+    excludes: pathspec.PathSpec | None
+    includes: pathspec.PathSpec | None
+    config: Config
+    files: list[SourceFile]
+    diagnostics: list[Diagnostic]
+    seen_dirs: set[tuple[int, int]]
+
+    def directory(self, path: str, rel: str, ignores: list[tuple[str, pathspec.PathSpec]]) -> None:
         try:
-            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            ignores = ignores + [(rel, pathspec.GitIgnoreSpec.from_lines(lines))]
+            info = os.stat(path)
+        except OSError as exc:
+            self.diagnostics.append(Diagnostic(display_path(rel) or ".", "unreadable",
+                                               f"cannot read directory: {exc.strerror}"))
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in self.seen_dirs:
+            self.diagnostics.append(Diagnostic(display_path(rel), "symlink-loop",
+                                               "directory already visited through a symlink; skipped"))
+            return
+        self.seen_dirs.add(key)
+        try:
+            with os.scandir(path) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            self.diagnostics.append(Diagnostic(display_path(rel) or ".", "unreadable",
+                                               f"cannot list directory: {exc.strerror}"))
+            return
+        ignores = self._with_gitignore(path, rel, ignores)
+        for entry in entries:
+            self.entry(path, entry, f"{rel}/{entry.name}" if rel else entry.name, ignores)
+
+    def _with_gitignore(self, path: str, rel: str,
+                        ignores: list[tuple[str, pathspec.PathSpec]]) -> list[tuple[str, pathspec.PathSpec]]:
+        gitignore = os.path.join(path, ".gitignore")
+        if not os.path.isfile(gitignore):
+            return ignores
+        try:
+            with open(gitignore, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
         except OSError:
-            pass
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as exc:
-        diagnostics.append(Diagnostic(display_path(rel) or ".", "unreadable",
-                                      f"cannot list directory: {exc.strerror}"))
-        return
-    for entry in entries:
-        child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            return ignores
+        return ignores + [(rel, pathspec.GitIgnoreSpec.from_lines(lines))]
+
+    def entry(self, parent: str, entry: os.DirEntry, rel: str,
+              ignores: list[tuple[str, pathspec.PathSpec]]) -> None:
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=True)
         except OSError:
-            diagnostics.append(Diagnostic(display_path(child_rel), "unreadable", "cannot stat"))
-            continue
-        if is_link:
-            target = _inside_root(root, Path(entry.path))
-            if target is None:
-                if os.path.lexists(entry.path) and not os.path.exists(entry.path):
-                    diagnostics.append(Diagnostic(display_path(child_rel), "broken-symlink",
-                                                  "symlink target does not exist; skipped"))
-                else:
-                    diagnostics.append(Diagnostic(display_path(child_rel), "symlink-outside-root",
-                                                  "symlink points outside the scanned tree; not followed"))
-                continue
-        if _ignored(child_rel, is_dir, ignores) or (excludes and _matches(excludes, child_rel, is_dir)):
-            continue
+            self.diagnostics.append(Diagnostic(display_path(rel), "unreadable", "cannot stat"))
+            return
+        if is_link and _inside_root(self.root, Path(entry.path)) is None:
+            if os.path.lexists(entry.path) and not os.path.exists(entry.path):
+                self.diagnostics.append(Diagnostic(display_path(rel), "broken-symlink",
+                                                   "symlink target does not exist; skipped"))
+            else:
+                self.diagnostics.append(Diagnostic(display_path(rel), "symlink-outside-root",
+                                                   "symlink points outside the scanned tree; not followed"))
+            return
+        if _ignored(rel, is_dir, ignores) or (self.excludes and _matches(self.excludes, rel, is_dir)):
+            return
         if is_dir:
-            if entry.name in SKIPPED_DIRS or (directory / entry.name / "pyvenv.cfg").exists():
-                continue
-            _walk(root, Path(entry.path), child_rel, ignores, excludes, includes, config, files,
-                  diagnostics, seen_dirs)
-            continue
-        if includes and not includes.match_file(child_rel):
-            continue
+            if entry.name in SKIPPED_DIRS or os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                return
+            self.directory(entry.path, rel, ignores)
+            return
+        if self.includes and not self.includes.match_file(rel):
+            return
         if entry.name.endswith(GENERATED_SUFFIXES):
-            continue
-        source = _source_file(Path(entry.path), child_rel, config, diagnostics)
+            return
+        source = _source_file(entry.path, entry, rel, self.config, self.diagnostics)
         if source:
-            files.append(source)
+            self.files.append(source)
 
 
-def _source_file(path: Path, rel: str, config: Config, diagnostics: list[Diagnostic]) -> SourceFile | None:
+def _source_file(path: str, entry: os.DirEntry | None, rel: str, config: Config,
+                 diagnostics: list[Diagnostic]) -> SourceFile | None:
     kind = classify(rel)
     if kind is None:
         return None
     language, file_kind = kind
     rel = display_path(rel)
     try:
-        info = path.stat()
+        info = entry.stat() if entry is not None else os.stat(path)
     except OSError as exc:
         diagnostics.append(Diagnostic(rel, "unreadable", f"cannot stat: {exc.strerror}"))
         return None
@@ -123,7 +142,7 @@ def _source_file(path: Path, rel: str, config: Config, diagnostics: list[Diagnos
                                       f"{info.st_size} bytes is over the {config.max_file_size}-byte limit "
                                       "(max-file-size); not scanned"))
         return None
-    return SourceFile(rel, str(path), language, file_kind, info.st_size)
+    return SourceFile(rel, path, language, file_kind, info.st_size, info.st_mtime_ns)
 
 
 def display_path(rel: str) -> str:
