@@ -10,7 +10,7 @@ import pytest
 from prodcheck.config import Config
 from prodcheck.discovery import discover
 from prodcheck.model import Location
-from prodcheck.pipeline import analyse_files, taint_input
+from prodcheck.pipeline import analyse_packed, taint_input
 from prodcheck.rules.base import ProjectRule, TaintRule
 from prodcheck.rules.catalog import load_catalog
 from prodcheck.taint.engine import find_flows
@@ -106,8 +106,9 @@ def test_rule_fixtures_give_the_same_flows_sliced():
     files = [f for f in found if f.path.split("/", 1)[0] in wanted]
     assert len(files) > 50
     per_file = tuple(r.id for r in rules if not isinstance(r, (ProjectRule, TaintRule)))
-    results = analyse_files(files, per_file, 1)
-    sliced_results = taint_input(taint_rules, results, None, ()).results(results, None, ())
+    packed = analyse_packed(files, per_file, 1)
+    results = [p.unpacked() for p in packed]
+    sliced_results = taint_input(taint_rules, packed).results(packed)
     compared = 0
     for family in ("python", "javascript", "go"):
         full = [f for r in results if spec_family(r.facts.language) == family for f in r.facts.functions]

@@ -40,7 +40,6 @@ from pathlib import Path
 from prodcheck import __version__
 from prodcheck.discovery import SourceFile
 from prodcheck.model import Diagnostic
-from prodcheck.taint.slicing import index_of
 
 FORMAT = "v2"
 SOURCE_LANGUAGES = frozenset({"python", "javascript", "typescript", "go"})
@@ -59,14 +58,52 @@ def default_cache_dir() -> Path:
 
 
 @dataclass(frozen=True, slots=True)
+class PackedResult:
+    """A file's result as a scan keeps it: the result with its facts' taint IR taken out, and that
+    IR pickled on its own (b"" when the file has none) with its digest. The IR is most of a
+    result's bytes and only the few files the taint phase needs are unpickled (taint/slicing.py).
+    `packed` is the result itself pickled, when at hand (from a worker or the cache)."""
+    result: object
+    functions: bytes
+    functions_digest: str
+    packed: bytes | None = None
+
+    @classmethod
+    def from_bytes(cls, packed: bytes, functions: bytes, functions_digest: str) -> PackedResult:
+        return cls(pickle.loads(packed), functions, functions_digest, packed)
+
+    def to_bytes(self) -> tuple[bytes, bytes, str]:
+        return self.pickled(), self.functions, self.functions_digest
+
+    def pickled(self) -> bytes:
+        return self.packed if self.packed is not None else pickle.dumps(self.result, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def function_summaries(self) -> tuple:
+        return pickle.loads(self.functions) if self.functions else ()
+
+    def unpacked(self):
+        """The whole result, its facts with their taint IR."""
+        if not self.functions:
+            return self.result
+        return replace(self.result, facts=replace(self.result.facts, functions=self.function_summaries()))
+
+
+def pack(result) -> PackedResult:
+    functions = result.facts.functions
+    if not functions:
+        return PackedResult(result, b"", "")
+    blob = pickle.dumps(functions, protocol=pickle.HIGHEST_PROTOCOL)
+    return PackedResult(replace(result, facts=replace(result.facts, functions=())), blob,
+                        hashlib.blake2b(blob, digest_size=16).hexdigest())
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """One file's cached result: the pickled `FileResult` with its taint IR taken out, and that IR
-    pickled on its own (b"" when the file has none) with its digest and its slicing index."""
+    """One file's cached result (a `PackedResult` as bytes) and the content hash it belongs to."""
     content_hash: str
     result: bytes
     functions: bytes
     functions_digest: str
-    taint_index: tuple = ()        # the functions' `FunctionIndex`es (taint/slicing.py)
 
 
 @dataclass
@@ -109,40 +146,32 @@ class ResultCache:
         loaded, cache.diagnostics = cache.diagnostics, []
         return cache, loaded
 
-    def lookup(self, source: SourceFile):
-        """The cached result of this file, its facts without their taint IR (see `functions`)."""
+    def lookup(self, source: SourceFile) -> PackedResult | None:
         entry = self.entries.get(source.path)
         if entry is None:
             return None
         try:
-            return pickle.loads(entry.result)
+            return PackedResult.from_bytes(entry.result, entry.functions, entry.functions_digest)
         except Exception as exc:  # a damaged entry: analyse the file again
             self.diagnostics.append(Diagnostic(".", "cache", f"unreadable cache entry for {source.path}: "
                                                              f"{type(exc).__name__}; analysed again"))
             del self.entries[source.path]
             return None
 
-    def functions(self, path: str) -> tuple:
-        """The taint IR of a cached file."""
-        entry = self.entries.get(path)
-        return pickle.loads(entry.functions) if entry is not None and entry.functions else ()
-
-    def taint_index(self, path: str) -> tuple | None:
-        entry = self.entries.get(path)
-        return entry.taint_index if entry is not None else None
-
-    def store(self, results: list) -> None:
+    def store(self, results: list[PackedResult]) -> None:
         """Make the bucket hold exactly the results of this scan (cached ones kept as they were
         read); failures become a diagnostic, never an error."""
         try:
             wanted: dict[str, Entry] = {}
-            for result in results:
-                path = result.facts.path
+            for packed in results:
+                path = packed.result.facts.path
                 digest = self.hashes.get(path)
-                if digest is None or any(d.kind in UNCACHED_KINDS for d in result.diagnostics):
+                if digest is None or any(d.kind in UNCACHED_KINDS for d in packed.result.diagnostics):
                     continue
                 entry = self.entries.get(path)
-                wanted[path] = entry if entry is not None and entry.content_hash == digest else _entry(result, digest)
+                if entry is None or entry.content_hash != digest:
+                    entry = Entry(digest, packed.pickled(), packed.functions, packed.functions_digest)
+                wanted[path] = entry
             changed = wanted != self.entries
             self.entries = wanted
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -153,10 +182,6 @@ class ResultCache:
             self._save_hashes()
         except (OSError, pickle.PicklingError) as exc:
             self.diagnostics.append(Diagnostic(".", "cache", f"cannot write the cache in {self.directory}: {exc}"))
-
-    def functions_digest(self, path: str) -> str | None:
-        entry = self.entries.get(path)
-        return entry.functions_digest if entry is not None else None
 
     def taint_outcome(self, key: str):
         """The taint phase's outcome stored under `key`, or None."""
@@ -208,16 +233,8 @@ class ResultCache:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _entry(result, content_hash: str) -> Entry:
-    functions = result.facts.functions
-    blob = pickle.dumps(functions, protocol=pickle.HIGHEST_PROTOCOL) if functions else b""
-    bare = replace(result, facts=replace(result.facts, functions=())) if functions else result
-    return Entry(content_hash, pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL), blob,
-                 hashlib.blake2b(blob, digest_size=16).hexdigest() if blob else "", index_of(functions))
-
-
 def _fields(entry: Entry) -> tuple:
-    return (entry.content_hash, entry.result, entry.functions, entry.functions_digest, entry.taint_index)
+    return entry.content_hash, entry.result, entry.functions, entry.functions_digest
 
 
 def _write(target: Path, value) -> None:
@@ -231,14 +248,21 @@ def _write(target: Path, value) -> None:
         raise
 
 
+# What unpickling a damaged or foreign file raises (the pickle docs list these, "not necessarily
+# limited to"; ValueError and TypeError come from bad opcodes' arguments).
+UNPICKLING_ERRORS = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, ValueError,
+                     TypeError)
+
+
 def _read_owned(path: Path):
-    """The pickle at `path` when it exists and belongs to the current user, else None."""
+    """The pickle at `path` when it exists and belongs to the current user, else None (missing,
+    truncated or foreign: as if there were nothing)."""
     try:
         with open(path, "rb") as handle:
             if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
                 return None
             return pickle.load(handle)
-    except Exception:  # missing, truncated or foreign: as if there were nothing
+    except (OSError, *UNPICKLING_ERRORS):
         return None
 
 

@@ -12,7 +12,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prodcheck import __version__
-from prodcheck.cache import ResultCache
+from prodcheck.cache import PackedResult, ResultCache, pack
 from prodcheck.config import DEFAULT_FILE_TIME_BUDGET, Config
 from prodcheck.discovery import SourceFile, discover
 from prodcheck.discovery.walk import display_path
@@ -37,6 +37,7 @@ from prodcheck.redact import redact_finding
 from prodcheck.rules.base import ProjectRule, Rule, TaintRule
 from prodcheck.rules.catalog import load_catalog
 from prodcheck.rules.context import ProjectContext, _with_snippet
+from prodcheck.taint.slicing import FunctionIndex, index_of, needed
 from prodcheck.rules.runner import run_file_rules
 from prodcheck.score import apply_profile, score, verdict
 from prodcheck.suppress import DEFAULT_BASELINE, apply_suppressions, load_baseline, parse_suppressions
@@ -57,6 +58,7 @@ class FileResult:
     findings: tuple[Finding, ...]
     diagnostics: tuple[Diagnostic, ...]
     applied: frozenset[str]
+    taint_index: tuple[FunctionIndex, ...] = ()   # of `facts.functions`, for slicing (taint/slicing.py)
 
 
 def is_migration_candidate(source: SourceFile) -> bool:
@@ -138,34 +140,45 @@ def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...], postgres_versio
     findings, rule_diags, applied = run_file_rules(parsed, rules, postgres_version)
     diagnostics.extend(rule_diags)
     diagnostics.extend(parsed.diagnostics[before_extraction:])     # what extractors met (SQL in JS)
-    return FileResult(builder.freeze(), tuple(findings), tuple(diagnostics), frozenset(applied))
+    facts = builder.freeze()
+    return FileResult(facts, tuple(findings), tuple(diagnostics), frozenset(applied), index_of(facts.functions))
 
 
 def _analyse_chunk(chunk: list[SourceFile], rule_ids: tuple[str, ...],
-                   time_budget: float, postgres_version: int = 0) -> list[FileResult]:
-    return [analyse_file(source, rule_ids, time_budget, postgres_version) for source in chunk]
+                   time_budget: float, postgres_version: int = 0) -> list[tuple[bytes, bytes, str]]:
+    """In a worker: each result pickled here, in parallel, as `PackedResult.from_bytes` reads it
+    back; the main process then unpickles the taint IR of the few files that need it only."""
+    return [pack(analyse_file(source, rule_ids, time_budget, postgres_version)).to_bytes() for source in chunk]
 
 
 def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
                   progress: Progress | None = None,
                   time_budget: float = DEFAULT_FILE_TIME_BUDGET, postgres_version: int = 0) -> list[FileResult]:
+    """The per-file phase, each result whole (facts with their taint IR)."""
+    return [packed.unpacked() for packed in analyse_packed(files, rule_ids, jobs, progress, time_budget,
+                                                             postgres_version)]
+
+
+def analyse_packed(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
+                   progress: Progress | None = None,
+                   time_budget: float = DEFAULT_FILE_TIME_BUDGET, postgres_version: int = 0) -> list[PackedResult]:
     total = len(files)
     if jobs <= 1 or total < PARALLEL_MIN_FILES:
         results = []
         for done, source in enumerate(files, start=1):
-            results.append(analyse_file(source, rule_ids, time_budget, postgres_version))
+            results.append(pack(analyse_file(source, rule_ids, time_budget, postgres_version)))
             if progress:
                 progress(done, total)
         return results
     chunks = _chunks(files, jobs)
-    results_by_chunk: dict[int, list[FileResult]] = {}
+    results_by_chunk: dict[int, list[PackedResult]] = {}
     broken: list[int] = []
     done = 0
     with _pool(jobs) as pool:
         futures = _submit(pool, [(chunk, rule_ids, time_budget, postgres_version) for chunk in chunks])
         for index, future in enumerate(futures):
             try:
-                results_by_chunk[index] = _result(future)
+                results_by_chunk[index] = [PackedResult.from_bytes(*item) for item in _result(future)]
             except BrokenProcessPool:
                 broken.append(index)
                 continue
@@ -183,18 +196,18 @@ def analyse_files(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
 
 
 def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
-             time_budget: float, postgres_version: int = 0) -> list[FileResult]:
+             time_budget: float, postgres_version: int = 0) -> list[PackedResult]:
     """The files of chunks whose worker died (one crash breaks the whole pool), again one file per
     task in fresh pools; after each broken round the first file left runs alone, so only a file
     that kills its worker by itself is lost, as a `worker-crash` diagnostic."""
-    results: dict[int, FileResult] = {}
+    results: dict[int, PackedResult] = {}
     pending = list(range(len(files)))
     while pending:
         with _pool(min(jobs, len(pending))) as pool:
             futures = _submit(pool, [([files[i]], rule_ids, time_budget, postgres_version) for i in pending])
             for i, future in zip(pending, futures, strict=True):
                 try:
-                    results[i] = _result(future)[0]
+                    results[i] = PackedResult.from_bytes(*_result(future)[0])
                 except BrokenProcessPool:
                     pass
         pending = [i for i in pending if i not in results]
@@ -202,11 +215,11 @@ def _isolate(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int,
             first = pending.pop(0)
             with _pool(1) as pool:
                 try:
-                    results[first] = _result(_submit(pool, [([files[first]], rule_ids, time_budget,
-                                                              postgres_version)])[0])[0]
+                    results[first] = PackedResult.from_bytes(*_result(_submit(
+                        pool, [([files[first]], rule_ids, time_budget, postgres_version)])[0])[0])
                 except BrokenProcessPool:
-                    results[first] = _lost(files[first], "worker-crash",
-                                           "the worker process analysing this file died; not scanned")
+                    results[first] = pack(_lost(files[first], "worker-crash",
+                                                "the worker process analysing this file died; not scanned"))
     return [results[i] for i in range(len(files))]
 
 
@@ -342,54 +355,49 @@ def run_taint(taint_rules: list[TaintRule], project: ProjectFacts, ctx: ProjectC
 class TaintInput:
     """What the taint phase reads: the functions it needs of each file (taint/slicing.py), the
     taint rules that apply (as a run over every function would report them), and a digest of all
-    that to find an earlier outcome in the cache (None: not cacheable)."""
+    that, to find an earlier outcome in the cache."""
     kept: dict[str, frozenset[int]]           # path -> positions of the functions needed
     applied: set[str]
-    key: str | None
+    key: str
 
-    def results(self, results: list[FileResult], cache: ResultCache | None,
-                cached: Collection[str]) -> list[FileResult]:
-        """The results with only the functions needed (those of cached files read back)."""
+    def results(self, results: list[PackedResult]) -> list[FileResult]:
+        """The results, their facts holding only the functions needed."""
         sliced = []
-        for result in results:
-            path = result.facts.path
-            positions = self.kept.get(path, frozenset())
-            functions = cache.functions(path) if cache is not None and path in cached and positions \
-                else result.facts.functions
-            if functions or result.facts.functions:
+        for packed in results:
+            result = packed.result
+            positions = self.kept.get(result.facts.path)
+            if positions:
                 result = replace(result, facts=replace(result.facts, functions=tuple(
-                    fn for position, fn in enumerate(functions) if position in positions)))
+                    fn for position, fn in enumerate(packed.function_summaries()) if position in positions)))
             sliced.append(result)
         return sliced
 
 
-def taint_input(taint_rules: list[TaintRule], results: list[FileResult], cache: ResultCache | None,
-                cached: Collection[str]) -> TaintInput:
-    from prodcheck.taint.slicing import index_of, needed
+def taint_input(taint_rules: list[TaintRule], results: list[PackedResult]) -> TaintInput:
     from prodcheck.taint.specs import load_spec, spec_family
     families: dict[str, dict[str, tuple]] = {}
     languages: set[str] = set()
-    for result in results:
-        facts = result.facts
-        family = spec_family(facts.language)
-        index = cache.taint_index(facts.path) if cache is not None and facts.path in cached \
-            else index_of(facts.functions)
+    for packed in results:
+        result = packed.result
+        family = spec_family(result.facts.language)
+        index = result.taint_index
+        if not index and packed.functions:         # a result built without its index (tests)
+            index = index_of(packed.function_summaries())
         if family is not None and index:
-            families.setdefault(family, {})[facts.path] = index
-            languages.add(facts.language)
+            families.setdefault(family, {})[result.facts.path] = index
+            languages.add(result.facts.language)
     kept: dict[str, frozenset[int]] = {}
     for family, indexes in families.items():
         kept.update(needed(indexes, load_spec(family).normalise))
     digest = hashlib.blake2b(digest_size=16)
     digest.update("\0".join(sorted(r.id for r in taint_rules)).encode())
-    cacheable = cache is not None
-    language_of = {result.facts.path: result.facts.language for result in results}
-    for path in sorted(kept):
-        functions_digest = cache.functions_digest(path) if cache is not None else None
-        cacheable = cacheable and bool(functions_digest)
-        digest.update(f"\0{path}\0{language_of[path]}\0{functions_digest}\0{sorted(kept[path])}".encode())
+    for packed in results:
+        facts = packed.result.facts
+        if facts.path in kept:
+            digest.update(f"\0{facts.path}\0{facts.language}\0{packed.functions_digest}"
+                          f"\0{sorted(kept[facts.path])}".encode())
     applied = {rule.id for rule in taint_rules if languages & set(rule.languages)}
-    return TaintInput(kept, applied, digest.hexdigest() if cacheable else None)
+    return TaintInput(kept, applied, digest.hexdigest())
 
 
 def _fill_snippets(findings: list[Finding], root: Path, results: dict[str, FileFacts]) -> list[Finding]:
@@ -450,27 +458,27 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
                                                     (*per_file_ids, f"postgres-version={config.postgres_version}"))
         diagnostics.extend(cache_diagnostics)
     cached = {source.path: hit for source in files if cache and (hit := cache.lookup(source)) is not None}
-    fresh = analyse_files([s for s in files if s.path not in cached], per_file_ids, jobs, progress,
-                          config.file_time_budget, config.postgres_version)
-    by_path = {**cached, **{result.facts.path: result for result in fresh}}
-    results = [by_path[source.path] for source in files]
+    fresh = analyse_packed([s for s in files if s.path not in cached], per_file_ids, jobs, progress,
+                           config.file_time_budget, config.postgres_version)
+    by_path = {**cached, **{packed.result.facts.path: packed for packed in fresh}}
+    packed_results = [by_path[source.path] for source in files]
     if cache is not None:
-        cache.store(results)
+        cache.store(packed_results)
     timings["per_file"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    results: list[FileResult] = [packed.result for packed in packed_results]     # taint IR left packed
     taint_rules = [r for r in rules if isinstance(r, TaintRule)]
-    taint = taint_input(taint_rules, results, cache, cached) if taint_rules else None
-    taint_outcome = cache.taint_outcome(taint.key) if cache is not None and taint and taint.key else None
-    project_results = taint.results(results, cache, cached) if taint and taint_outcome is None else results
-    facts = tuple(r.facts for r in project_results)
+    taint = taint_input(taint_rules, packed_results) if taint_rules else None
+    taint_outcome = cache.taint_outcome(taint.key) if cache is not None and taint is not None else None
+    facts = tuple(r.facts for r in (taint.results(packed_results) if taint and taint_outcome is None else results))
     findings = [f for r in results for f in r.findings]
     diagnostics.extend(d for r in results for d in r.diagnostics)
     applied = set().union(*(r.applied for r in results)) if results else set()
     project = build_project(facts, config.public_paths)
     if taint is not None and taint_outcome is None:
         taint_outcome = run_taint(taint_rules, project, ProjectContext(project, config.postgres_version))
-        if cache is not None and taint.key:
+        if cache is not None:
             cache.store_taint(taint.key, taint_outcome)
     project_findings, project_diags, project_applied = run_project_rules(rules, project, config.postgres_version,
                                                                          taint_outcome)
