@@ -447,3 +447,13 @@ def test_a_fifo_next_to_a_migration_does_not_hang_the_scan(tmp_path: Path) -> No
     files, _ = discover(tmp_path, Config())
     rule_ids = tuple(r.id for r in load_catalog().select(Config()) if not isinstance(r, (ProjectRule, TaintRule)))
     bounded(lambda: [analyse_file(f, rule_ids) for f in files], [fifo], seconds=5)
+
+
+def test_a_snippet_of_a_minified_line_is_bounded():
+    from prodcheck.model import Location
+    from prodcheck.rules.context import MAX_SNIPPET_LINE_CHARS, _with_snippet
+    lines = ["var a=1;" * 50_000, "short line"]
+    loc = _with_snippet(Location.at("dist/app.js", 1, 1, 2), lines)
+    first, second = loc.snippet.split("\n")
+    assert len(first) <= MAX_SNIPPET_LINE_CHARS + 2 and first.endswith(" …")
+    assert second == "short line"

@@ -7,6 +7,7 @@ from prodcheck.model import Confidence, Finding, Fix, Location, Position
 from prodcheck.rules.base import Rule
 
 MAX_SNIPPET_LINES = 6
+MAX_SNIPPET_LINE_CHARS = 240     # a minified bundle's one line can be megabytes long
 
 
 def location_of(path: str, at: object, label: str = "") -> Location:
@@ -95,5 +96,7 @@ class ProjectContext:
 def _with_snippet(loc: Location, lines: list[str]) -> Location:
     first = loc.start.line
     last = min(max(loc.end.line, first), first + MAX_SNIPPET_LINES - 1)
-    text = "\n".join(lines[first - 1:last]) if 0 < first <= len(lines) else ""
+    shown = lines[first - 1:last] if 0 < first <= len(lines) else []
+    text = "\n".join(line if len(line) <= MAX_SNIPPET_LINE_CHARS else line[:MAX_SNIPPET_LINE_CHARS] + " …"
+                     for line in shown)
     return Location(loc.path, loc.start, loc.end, text, loc.label)

@@ -17,8 +17,8 @@ Op flags:
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
 
 # Signals the migration extractor emits for the project rules (detail formats in `encode_*`).
 SIGNAL_SET_NOT_NULL = "migration-set-not-null"          # detail: "table.column"
@@ -145,11 +145,10 @@ def table_key(name: str) -> str:
 
 def migration_set(path: str) -> str:
     """The directory a migration belongs to: its parent, or above `<name>/migration.sql` (Prisma)."""
-    pure = PurePosixPath(path)
-    parent = pure.parent
-    if pure.name.lower() == "migration.sql" and parent.parent != parent:
-        parent = parent.parent
-    return parent.as_posix()
+    parent = posixpath.dirname(path) or "."
+    if posixpath.basename(path).lower() == "migration.sql" and parent != ".":
+        parent = posixpath.dirname(parent) or "."
+    return parent
 
 
 def leading_number(text: str) -> int:

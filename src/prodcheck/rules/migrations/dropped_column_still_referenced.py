@@ -65,8 +65,8 @@ be told, nothing is reported.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from prodcheck.facts.extractors.migration_model import SIGNAL_REVISION, SIGNAL_SCHEMA_OP, migration_set, table_key
 from prodcheck.facts.extractors.python_models import SIGNAL_MODEL_COLUMNS
@@ -177,7 +177,7 @@ def table_models(project) -> list[ModelFacts]:
 
 
 def _test_module(path: str) -> bool:
-    name = PurePosixPath(path).name
+    name = posixpath.basename(path)
     return name in ("tests.py", "conftest.py") or name.startswith("test_") or name.endswith("_tests.py")
 
 
@@ -205,8 +205,8 @@ def _loads(text: str) -> dict:
 def django_app_dir(migration_path: str) -> str:
     """The app directory of a Django migration in `<app>/migrations/` ("" elsewhere: a module
     named by `MIGRATION_MODULES` belongs to an app that cannot be told from its path)."""
-    parent = PurePosixPath(migration_path).parent
-    return parent.parent.as_posix() if parent.name == "migrations" else ""
+    parent = posixpath.dirname(migration_path)
+    return (posixpath.dirname(parent) or ".") if posixpath.basename(parent) == "migrations" else ""
 
 
 class Ordering:
