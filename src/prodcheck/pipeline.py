@@ -25,14 +25,14 @@ from prodcheck.config import DEFAULT_FILE_TIME_BUDGET, Config
 from prodcheck.discovery import SourceFile, discover
 from prodcheck.discovery.walk import display_path
 from prodcheck.facts.builder import FactsBuilder
-from prodcheck.facts.extract import extract_facts
+from prodcheck.facts.extract import extract_facts, load_extractors
 from prodcheck.facts.extractors.migration_javascript import is_migration_path
 from prodcheck.facts.model import FileFacts
 from prodcheck.facts.project import ProjectFacts, build_project
 from prodcheck.fingerprint import with_fingerprints
 from prodcheck.model import Diagnostic, Finding, Report, Severity, pickling
 from prodcheck.not_verified import not_verified
-from prodcheck.parsing import parse
+from prodcheck.parsing import parse, preload
 from prodcheck.redact import redact_finding
 from prodcheck.rules.base import ProjectRule, Rule, TaintRule
 from prodcheck.rules.catalog import load_catalog
@@ -170,6 +170,8 @@ def analyse_packed(files: list[SourceFile], rule_ids: tuple[str, ...], jobs: int
             if progress:
                 progress(done, total)
         return results
+    load_extractors()           # imported and loaded once here, shared by the forked workers
+    preload(files)
     chunks = _chunks(files, jobs)
     results_by_chunk: dict[int, list[PackedResult]] = {}
     broken: list[int] = []
