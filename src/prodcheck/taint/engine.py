@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from prodcheck.model import Location
 from prodcheck.taint.ir import Assign, CallSite, Expr, FunctionSummary, Return, SourceRef
 from prodcheck.taint.sinks import SINK_KINDS
-from prodcheck.taint.specs import Part, Propagator, Sanitizer, Sink, TaintSpec, literal_matches, normalise_literal
+from prodcheck.taint.specs import Part, Propagator, Sink, TaintSpec, literal_matches, normalise_literal
 
 MAX_RUNS = 10            # rounds over a recursive component while its summaries converge
 MAX_PATH = 12            # steps kept in a witness path (its first step and the latest ones)
@@ -237,6 +237,19 @@ def _hit_order(program: Program, hit: Hit) -> tuple:
 # --- lowering ------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
+class _CalleePlan:
+    """What every call of one callee name shares: the project function it resolves to, or the
+    spec's entries for it (sinks before their literal conditions, sanitizers, propagators)."""
+    callee: str                    # normalised (`strip_prefixes` removed)
+    target: int | None
+    sinks: tuple[Sink, ...]
+    cleans: frozenset[str] | None
+    propagators: tuple[Propagator, ...]
+    result_from: tuple[Part, ...] | None
+    passed: tuple[str, ...]        # for a project function: "passed to `g()` (parameter `p`)"
+
+
+@dataclass(frozen=True, slots=True)
 class _Tables:
     """Numbering shared by the whole lowering (filled as functions are lowered)."""
     spec: TaintSpec
@@ -244,16 +257,30 @@ class _Tables:
     functions: tuple[FunctionSummary, ...]
     source_ids: dict[SourceRef, int]
     sites: list[tuple[Location, str]]
-    matches: dict[str, tuple[tuple[Sink, ...], tuple[Sanitizer, ...], tuple[Propagator, ...]]]
+    plans: dict[str, _CalleePlan]
 
-    def match(self, callee: str) -> tuple[tuple[Sink, ...], tuple[Sanitizer, ...], tuple[Propagator, ...]]:
-        """The spec entries for a callee (looked up once per distinct callee)."""
-        found = self.matches.get(callee)
+    def plan(self, callee: str) -> _CalleePlan:
+        """The plan for a callee as written (worked out once per distinct name)."""
+        found = self.plans.get(callee)
         if found is None:
-            found = (self.spec.sinks.lookup(callee), self.spec.sanitizers.lookup(callee),
-                     self.spec.propagators.lookup(callee))
-            self.matches[callee] = found
+            found = self.plans[callee] = self._make_plan(callee)
         return found
+
+    def _make_plan(self, written: str) -> _CalleePlan:
+        spec = self.spec
+        callee = spec.normalise(written)
+        target = self.index.get(callee)
+        if target is not None:
+            fn = self.functions[target]
+            name = short_name(fn.qualname)
+            passed = tuple(f"passed to `{name}()` (parameter `{p}`)" for p in fn.params)
+            return _CalleePlan(callee, target, (), None, (), None, passed)
+        sinks = spec.sinks.lookup(callee)
+        sanitizers = spec.sanitizers.lookup(callee)
+        propagators = spec.propagators.lookup(callee)
+        cleans = frozenset().union(*(s.kinds for s in sanitizers)) if sanitizers else None
+        result_parts = tuple(part for p in propagators if p.sets_result for part in p.sources)
+        return _CalleePlan(callee, None, sinks, cleans, propagators, result_parts or None, ())
 
 
 def prepare(functions: Iterable[FunctionSummary], spec: TaintSpec) -> Program:
@@ -283,9 +310,13 @@ def prepare(functions: Iterable[FunctionSummary], spec: TaintSpec) -> Program:
 def _lower(fn: FunctionSummary, tables: _Tables) -> Unit:
     returned = f"returned from `{short_name(fn.qualname)}()`"
     steps: list[LStep] = []
+    callees: dict[int, None] = {}
     for at, step in enumerate(fn.steps):
         if isinstance(step, CallSite):
-            steps.append(_lower_call(at, step, tables))
+            lowered = _lower_call(at, step, tables)
+            if lowered.target is not None:
+                callees[lowered.target] = None
+            steps.append(lowered)
         elif isinstance(step, Assign):
             steps.append(LAssign(at, step.target, _lower_expr(step.value, tables), step.location,
                                  f"assigned to `{step.target}`"))
@@ -295,18 +326,19 @@ def _lower(fn: FunctionSummary, tables: _Tables) -> Unit:
     for name, source in fn.param_sources:
         entry.setdefault(name, []).append(_source_origin(source, tables))
     last_def = _last_definitions(steps)
-    callees = tuple(dict.fromkeys(s.target for s in steps if isinstance(s, LCall) and s.target is not None))
     return Unit(fn, tuple(steps), tuple((n, tuple(o)) for n, o in entry.items()), last_def,
-                _has_loops(steps, last_def), callees)
+                _has_loops(steps, last_def), tuple(callees))
 
 
 def _lower_expr(expr: Expr | None, tables: _Tables) -> Expr | None:
     """The expression itself (its sources numbered), or None when it can carry nothing."""
-    if expr is None or expr.constant or expr.is_empty:
+    if expr is None or expr.constant:
         return None
-    for source in expr.sources:
-        _source_origin(source, tables)
-    return expr
+    if expr.sources:
+        for source in expr.sources:
+            _source_origin(source, tables)
+        return expr
+    return expr if expr.names or expr.calls else None
 
 
 def _source_origin(source: SourceRef, tables: _Tables) -> int:
@@ -314,30 +346,23 @@ def _source_origin(source: SourceRef, tables: _Tables) -> int:
 
 
 def _lower_call(at: int, call: CallSite, tables: _Tables) -> LCall:
-    spec = tables.spec
-    callee = spec.normalise(call.callee)
-    target = tables.index.get(callee)
-    display = display_callee(callee, call.receiver)
+    plan = tables.plan(call.callee)
+    display = display_callee(plan.callee, call.receiver)
     site = len(tables.sites)
     tables.sites.append((call.location, display))
     receiver = _lower_expr(call.receiver, tables)
-    args = tuple(_lower_expr(arg, tables) for arg in call.args)
-    kwargs = tuple((name, _lower_expr(expr, tables)) for name, expr in call.kwargs)
-    if target is not None:
-        fn = tables.functions[target]
-        binding = _binding(fn, call, spec)
-        name = short_name(fn.qualname)
-        passed = tuple(f"passed to `{name}()` (parameter `{p}`)" for p in fn.params)
-        return LCall(at, call.id, site, receiver, args, kwargs, target, binding, (), None, (), None,
-                     passed, call.location)
-    sinks_found, sanitizers, propagators = tables.match(callee)
-    sinks = tuple(_lower_sink(sink, call, display) for sink in sinks_found if conditions_hold(sink, call))
-    cleans = frozenset().union(*(s.kinds for s in sanitizers)) if sanitizers else None
-    stores = tuple((p.sources, names) for p in propagators for part in p.targets
-                   if (names := _part_names(part, call)))
-    result_parts = tuple(part for p in propagators if p.sets_result for part in p.sources)
-    return LCall(at, call.id, site, receiver, args, kwargs, None, (), sinks, cleans, stores,
-                 result_parts or None, (), call.location)
+    args = tuple([_lower_expr(arg, tables) for arg in call.args]) if call.args else ()
+    kwargs = tuple([(name, _lower_expr(expr, tables)) for name, expr in call.kwargs]) if call.kwargs else ()
+    if plan.target is not None:
+        binding = _binding(tables.functions[plan.target], call, tables.spec)
+        return LCall(at, call.id, site, receiver, args, kwargs, plan.target, binding, (), None, (), None,
+                     plan.passed, call.location)
+    sinks = tuple(_lower_sink(sink, call, display) for sink in plan.sinks
+                  if conditions_hold(sink, call)) if plan.sinks else ()
+    stores = tuple((p.sources, names) for p in plan.propagators for part in p.targets
+                   if (names := _part_names(part, call))) if plan.propagators else ()
+    return LCall(at, call.id, site, receiver, args, kwargs, None, (), sinks, plan.cleans, stores,
+                 plan.result_from, (), call.location)
 
 
 def _lower_sink(sink: Sink, call: CallSite, display: str) -> LSink:
@@ -403,16 +428,20 @@ def _last_definitions(steps: Sequence[LStep]) -> dict[str, int]:
 
 
 def _has_loops(steps: Sequence[LStep], last_def: Mapping[str, int]) -> bool:
-    return any(last_def.get(name, -1) > step.at for step in steps for expr in _step_exprs(step)
-               for name in expr.names)
+    for step in steps:
+        for expr in _step_exprs(step):
+            for name in expr.names:
+                if last_def.get(name, -1) > step.at:
+                    return True
+    return False
 
 
-def _step_exprs(step: LStep) -> Iterable[Expr]:
+def _step_exprs(step: LStep) -> list[Expr]:
     if isinstance(step, LCall):
-        exprs = (step.receiver, *step.args, *(expr for _, expr in step.kwargs))
+        exprs = [step.receiver, *step.args, *[expr for _, expr in step.kwargs]]
     else:
-        exprs = (step.value,)
-    return (expr for expr in exprs if expr is not None)
+        exprs = [step.value]
+    return [expr for expr in exprs if expr is not None]
 
 
 # --- one function --------------------------------------------------------------------------
@@ -471,22 +500,29 @@ def _eval(expr: Expr | None, at: int, state: _Pass) -> Taint:
     for source in expr.sources:
         number = state.program.source_ids[source]
         _union_into(result, {(-1 - number, EMPTY): (state.program.source_steps[number],)})
+    env, carried = state.env, state.carried
     for name in expr.names:
-        value = state.env.get(name)
+        value = env.get(name)
         if value:
-            _union_into(result, value)
-        if state.carried and state.unit.last_def.get(name, -1) >= at:
-            _union_into(result, state.carried.get(name, {}))
+            if not result and len(value) <= MAX_SOURCES:
+                result = dict(value)      # what `_union_into` would copy: no bound can bind
+            else:
+                _union_into(result, value)
+        if carried and state.unit.last_def.get(name, -1) >= at:
+            _union_into(result, carried.get(name, {}))
     for call in expr.calls:
         value = state.calls.get(call)
         if value:
-            _union_into(result, value)
+            if not result and len(value) <= MAX_SOURCES:
+                result = dict(value)
+            else:
+                _union_into(result, value)
     return result
 
 
 def _call(call: LCall, state: _Pass) -> Taint:
     receiver = _eval(call.receiver, call.at, state)
-    args = tuple(_eval(arg, call.at, state) for arg in call.args)
+    args = tuple([_eval(arg, call.at, state) for arg in call.args])
     kwargs = {name: _eval(expr, call.at, state) for name, expr in call.kwargs}
     if call.target is not None:
         return _call_project(call, receiver, args, kwargs, state)

@@ -198,7 +198,7 @@ def build_context(tree: ast.Module, path: str, named: tuple[str, bool] | None = 
                             frameworks, functions, classes, frozenset(), {})
     return ModuleContext(path, module, package, imports, frozenset(module_aliases), frozenset(roots),
                          frameworks, functions, classes, _module_constants(tree),
-                         _constructed_types(tree.body, partial))
+                         _constructed_types(_walk_scope(tree.body), partial))
 
 
 def _classmethods(cls: ast.ClassDef) -> frozenset[str]:
@@ -264,11 +264,12 @@ def _base_name(target: ast.expr) -> str | None:
     return target.id if isinstance(target, ast.Name) else None
 
 
-def _constructed_types(body: list[ast.stmt], ctx: ModuleContext,
+def _constructed_types(statements: list[ast.stmt], ctx: ModuleContext,
                        known: dict[str, str] | None = None) -> dict[str, str]:
-    """Names assigned only from a class constructor (`s = requests.Session()`) -> the class."""
+    """Names assigned only from a class constructor (`s = requests.Session()`) -> the class;
+    `statements` are a scope's (`_walk_scope`)."""
     seen: dict[str, str | None] = {}
-    for stmt in _walk_scope(body):
+    for stmt in statements:
         pairs: list[tuple[str, ast.expr | None]] = []
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -344,63 +345,121 @@ def _dotted_import(node: ast.expr, ctx: ModuleContext) -> str | None:
     return ".".join([ctx.imports[node.id], *reversed(parts)])
 
 
-def _all_statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement of the module, inside functions and classes too (expressions not visited)."""
+def _all_statements(body: Iterable[ast.stmt]) -> list[ast.stmt]:
+    """Every statement of the module, inside functions and classes too (expressions not visited),
+    in source order."""
+    return _statements(body, _ALL_STATEMENT_BLOCKS)
+
+
+def _statements(body: Iterable[ast.stmt], blocks_of: Mapping[type, tuple[str, ...]]) -> list[ast.stmt]:
+    """The statements of `body` and, depth first in source order, of the blocks `blocks_of` names
+    for each statement class (with the `handlers` and `cases` of any statement listed there)."""
+    found: list[ast.stmt] = []
     stack = list(reversed(list(body)))
     while stack:
         stmt = stack.pop()
-        yield stmt
+        found.append(stmt)
+        blocks = blocks_of.get(type(stmt))
+        if blocks is None:
+            continue
         children: list[ast.stmt] = []
-        for name in ("body", "orelse", "finalbody"):
-            children.extend(getattr(stmt, name, None) or [])
+        for name in blocks:
+            children.extend(getattr(stmt, name, None) or ())
         for handler in getattr(stmt, "handlers", None) or []:
             children.extend(handler.body)
         for case in getattr(stmt, "cases", None) or []:
             children.extend(case.body)
         stack.extend(reversed(children))
+    return found
 
 
-def _walk_scope(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements of one scope, nested blocks included, nested functions and classes excluded."""
-    stack = list(reversed(list(body)))
+def _walk_scope(body: Iterable[ast.stmt]) -> list[ast.stmt]:
+    """Statements of one scope, nested blocks included, nested functions and classes excluded
+    (in source order)."""
+    return _statements(body, _STATEMENT_BLOCKS)
+
+
+def _node_classes() -> list[type]:
+    classes, work = [], [ast.AST]
+    while work:
+        cls = work.pop()
+        classes.append(cls)
+        work.extend(cls.__subclasses__())
+    return classes
+
+
+# statement class -> its fields holding nested statements ("handlers" and "cases" are read apart);
+# none for definitions, whose bodies are scopes of their own
+_STATEMENT_BLOCKS: dict[type, tuple[str, ...]] = {
+    cls: tuple(name for name in ("body", "orelse", "finalbody") if name in cls._fields)
+    for cls in _node_classes()
+    if issubclass(cls, ast.stmt) and cls not in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    and any(name in cls._fields for name in ("body", "orelse", "finalbody", "handlers", "cases"))
+}
+_ALL_STATEMENT_BLOCKS: dict[type, tuple[str, ...]] = {
+    **_STATEMENT_BLOCKS, ast.FunctionDef: ("body",), ast.AsyncFunctionDef: ("body",), ast.ClassDef: ("body",),
+}
+# fields that never hold a node a scope walk needs: strings and other scalars (lists of strings
+# among them), and the context (Load/Store/Del) and operator singletons, which carry no names
+_SCALAR_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "names", "asname", "module",
+                            "level", "kind", "conversion", "simple", "is_async", "type_comment",
+                            "tag", "rest", "kwd_attrs", "lineno"})
+_SCOPE_WALK_SKIPPED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+# node class -> the fields a scope walk descends into
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(name for name in cls._fields if name not in _SCALAR_FIELDS)
+    for cls in _node_classes() if cls not in _SCOPE_WALK_SKIPPED
+}
+_CHILD_FIELDS[ast.Constant] = ()
+_CHILD_FIELDS[ast.MatchSingleton] = ()
+
+
+def _scope_nodes(body: Iterable[ast.stmt], wanted: frozenset[type]) -> list[ast.AST]:
+    """The nodes of one scope (nested function, class and lambda bodies excluded) whose class is
+    `wanted`."""
+    found: list[ast.AST] = []
+    stack: list = list(body)
+    push, extend, pop = stack.append, stack.extend, stack.pop
+    child_fields = _CHILD_FIELDS
     while stack:
-        stmt = stack.pop()
-        yield stmt
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        node = pop()
+        if node is None:          # `Dict.keys` for `**x`, absent defaults, optional fields
             continue
-        children = []
-        for name in ("body", "orelse", "finalbody"):
-            children.extend(getattr(stmt, name, None) or [])
-        for handler in getattr(stmt, "handlers", None) or []:
-            children.extend(handler.body)
-        for case in getattr(stmt, "cases", None) or []:
-            children.extend(case.body)
-        stack.extend(reversed(children))
+        kind = type(node)
+        if kind in wanted:
+            found.append(node)
+        fields = child_fields.get(kind)
+        if fields is None:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                extend(node.decorator_list)
+                extend(node.args.defaults)
+                extend(node.args.kw_defaults)
+            elif isinstance(node, ast.ClassDef):
+                extend(node.decorator_list)
+                extend(node.bases)
+            elif isinstance(node, ast.AST) and not isinstance(node, ast.Lambda):
+                extend(child_nodes(node))
+            continue
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                extend(value)
+            elif isinstance(value, ast.AST):
+                push(value)
+    return found
 
 
-def _scope_nodes(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
-    """Every node of one scope (nested function, class and lambda bodies excluded)."""
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            stack.extend(node.decorator_list)
-            stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
-            continue
-        if isinstance(node, ast.ClassDef):
-            stack.extend(node.decorator_list)
-            stack.extend(node.bases)
-            continue
-        if isinstance(node, ast.Lambda):
-            continue
-        stack.extend(child_nodes(node))
+# the nodes `scope_names` and `assigned_names` read (the others are only walked through)
+_BINDING_NODES = frozenset({
+    ast.Name, ast.Attribute, ast.Subscript, ast.Assign, ast.AnnAssign, ast.Global, ast.Nonlocal,
+    ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.If, ast.While, ast.Assert,
+})
 
 
 def assigned_names(body: Iterable[ast.stmt]) -> set[str]:
     """Names a block binds or updates (weak updates of `d[k] = v` count for `d`)."""
     names: set[str] = set()
-    for node in _scope_nodes(body):
+    for node in _scope_nodes(body, _BINDING_NODES):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             names.add(node.id)
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
@@ -433,7 +492,7 @@ def scope_names(params: Iterable[str], body: list[ast.stmt]) -> ScopeNames:
     declared_global: set[str] = set()
     counts: dict[str, int] = {}
     values: dict[str, ast.expr] = {}
-    for node in _scope_nodes(body):
+    for node in _scope_nodes(body, _BINDING_NODES):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Store):
                 stored.add(node.id)
@@ -867,9 +926,14 @@ class FunctionLowerer:
 
     def join(self, states: list[State], loc: Location) -> State:
         """The state after paths that ended in `states`: a new version where they disagree."""
-        names = sorted(set().union(*states)) if states else []
-        joined: State = {}
-        for name in names:
+        if not states:
+            return {}
+        # names every path holds in the same version keep it; only the others are looked at
+        agreed = states[0].items()
+        for state in states[1:]:
+            agreed = agreed & state.items()
+        joined: State = dict(agreed)
+        for name in sorted(set().union(*states).difference(joined)):
             versions = tuple(dict.fromkeys(state[name] for state in states if name in state))
             if len(versions) == 1:
                 joined[name] = versions[0]
@@ -890,6 +954,11 @@ class FunctionLowerer:
 
     def statement(self, stmt: ast.stmt) -> None:
         s = self.s
+        if type(stmt) in _STATEMENTS_WITHOUT_STEPS:
+            return
+        if isinstance(stmt, ast.Expr):
+            self.expr(stmt.value)
+            return
         loc = location(s.ctx.path, stmt)
         if isinstance(stmt, ast.Assign):
             value = self.expr(stmt.value)
@@ -902,8 +971,6 @@ class FunctionLowerer:
             value = self.expr(stmt.value)
             old = self.expr(stmt.target) if isinstance(stmt.target, ast.Name) else EMPTY
             self.assign(stmt.target, merge([old, value]), loc)
-        elif isinstance(stmt, ast.Expr):
-            self.expr(stmt.value)
         elif isinstance(stmt, ast.Return):
             value = self.expr(stmt.value) if stmt.value is not None else CONSTANT
             body = stmt.value.elts[0] if isinstance(stmt.value, ast.Tuple) and stmt.value.elts else stmt.value
@@ -949,7 +1016,8 @@ class FunctionLowerer:
             for target in stmt.targets:
                 if not isinstance(target, ast.Name):
                     self.expr(target)
-        # Import, Global, Nonlocal, Pass, Break, Continue, TypeAlias: no data flow
+        # Import, Global, Nonlocal, Pass, Break, Continue, TypeAlias: no data flow (see
+        # `_STATEMENTS_WITHOUT_STEPS`)
 
     def flask_response(self, value: Expr, node: ast.expr) -> Expr:
         """Flask turns a string a view returns into `Response(text)`, served as text/html."""
@@ -1104,10 +1172,25 @@ class FunctionLowerer:
     def expr(self, node: ast.expr | None) -> Expr:
         if node is None:
             return EMPTY
-        method = getattr(self, "expr_" + type(node).__name__, None)
-        if method is not None:
-            return method(node)
+        handler = _EXPRESSION_HANDLERS.get(type(node))
+        if handler is not None:
+            return handler(self, node)
         return merge(self.expr(child) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+
+    # the containers below merge their parts as the generic rule of `expr` does (same order),
+    # without its generator over `ast.iter_child_nodes`
+    def expr_List(self, node: ast.List | ast.Tuple | ast.Set) -> Expr:
+        return merge([self.expr(element) for element in node.elts])
+
+    expr_Tuple = expr_List
+    expr_Set = expr_List
+
+    def expr_Dict(self, node: ast.Dict) -> Expr:
+        return merge([*(self.expr(key) for key in node.keys if key is not None),
+                      *(self.expr(value) for value in node.values)])
+
+    def expr_Starred(self, node: ast.Starred) -> Expr:
+        return merge([self.expr(node.value)])
 
     def expr_Constant(self, node: ast.Constant) -> Expr:
         return CONSTANT
@@ -1414,6 +1497,17 @@ class FunctionLowerer:
         return None
 
 
+# statements that lower to nothing: returned from before their location is even computed
+_STATEMENTS_WITHOUT_STEPS = frozenset({ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.Pass,
+                                       ast.Break, ast.Continue})
+
+# expression class -> the `expr_<Class>` method that lowers it (looked up once, not per node)
+_EXPRESSION_HANDLERS: dict[type, Callable[[FunctionLowerer, ast.expr], Expr]] = {
+    getattr(ast, name[len("expr_"):]): getattr(FunctionLowerer, name)
+    for name in dir(FunctionLowerer) if name.startswith("expr_") and hasattr(ast, name[len("expr_"):])
+}
+
+
 def _builds_string(node: ast.expr) -> bool:
     """An expression that certainly builds a str: an f-string, a literal concatenated or
     %-formatted, `"...".format(...)`, `"".join(...)`."""
@@ -1482,17 +1576,18 @@ def lower_module(tree: ast.Module, path: str,
     FunctionLowerer(scope).block(tree.body)
     summaries.append(FunctionSummary(scope.qualname, (), tuple(scope.steps),
                                      Location(path, Position(1), Position(1))))
-    summaries.extend(_definitions(tree.body, ctx, ctx.module, None))
+    summaries.extend(_definitions(_walk_scope(tree.body), ctx, ctx.module, None))
     return summaries
 
 
 ClassInfo = tuple[str, tuple[str, ...], frozenset[str]]      # qualname, base names, method names
 
 
-def _definitions(body: list[ast.stmt], ctx: ModuleContext, prefix: str,
+def _definitions(statements: list[ast.stmt], ctx: ModuleContext, prefix: str,
                  class_info: ClassInfo | None) -> Iterator[FunctionSummary]:
-    """Summaries for the functions defined in `body` (recursively: methods, nested functions)."""
-    for stmt in _walk_scope(body):
+    """Summaries for the functions defined in a scope's `statements` (`_walk_scope`), recursively:
+    methods, nested functions."""
+    for stmt in statements:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             qualname = f"{prefix}.{stmt.name}" if prefix else stmt.name
             try:
@@ -1504,7 +1599,7 @@ def _definitions(body: list[ast.stmt], ctx: ModuleContext, prefix: str,
             bases = tuple(_annotation_name(b) for b in stmt.bases)
             methods = frozenset(n.name for n in stmt.body
                                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
-            yield from _definitions(stmt.body, ctx, qualname, (qualname, bases, methods))
+            yield from _definitions(_walk_scope(stmt.body), ctx, qualname, (qualname, bases, methods))
 
 
 def _function(fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext, qualname: str,
@@ -1521,7 +1616,8 @@ def _function(fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext, qu
     names = [p.arg for p in all_params]
     scope_info = scope_names(names, fn.body)
     locals_ = scope_info.locals
-    nested = {n.name: f"{qualname}.{n.name}" for n in _walk_scope(fn.body)
+    statements = _walk_scope(fn.body)
+    nested = {n.name: f"{qualname}.{n.name}" for n in statements
               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     django_view = class_info is not None and "django" in ctx.frameworks and \
         any(b.endswith(DJANGO_VIEW_BASES) for b in class_info[1])
@@ -1529,7 +1625,7 @@ def _function(fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext, qu
         ctx, qualname, locals_, info.request_params,
         class_qualname=class_info[0] if class_info else "",
         class_methods=class_info[2] if class_info else frozenset(),
-        nested=nested, types=_constructed_types(fn.body, ctx, _local_types(ctx, locals_)),
+        nested=nested, types=_constructed_types(statements, ctx, _local_types(ctx, locals_)),
         django_self_request=django_view and self_name == "self",
         self_name=self_name,
         current={name: name for name in names}, versions=dict.fromkeys(names, 1),
@@ -1539,7 +1635,7 @@ def _function(fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext, qu
     FunctionLowerer(scope).block(fn.body)
     yield FunctionSummary(qualname, tuple(p.arg for p in all_params), tuple(scope.steps),
                           location(ctx.path, fn), info.is_handler, info.param_sources)
-    yield from _definitions(fn.body, ctx, qualname, None)
+    yield from _definitions(statements, ctx, qualname, None)
 
 
 def _local_types(ctx: ModuleContext, locals_: frozenset[str]) -> dict[str, str]:
