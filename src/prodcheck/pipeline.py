@@ -37,6 +37,7 @@ from prodcheck.redact import redact_finding
 from prodcheck.rules.base import ProjectRule, Rule, TaintRule
 from prodcheck.rules.catalog import load_catalog
 from prodcheck.rules.context import ProjectContext, _with_snippet
+from prodcheck.taint.run import cyclic_collector_paused
 from prodcheck.taint.slicing import FunctionIndex, index_of, needed
 from prodcheck.rules.runner import run_file_rules
 from prodcheck.score import apply_profile, score, verdict
@@ -468,30 +469,34 @@ def scan(root: Path, config: Config, progress: Progress | None = None) -> Report
         cache.store(packed_results)
     timings["per_file"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    results: list[FileResult] = [packed.result for packed in packed_results]     # taint IR left packed
-    taint_rules = [r for r in rules if isinstance(r, TaintRule)]
-    taint = taint_input(taint_rules, packed_results) if taint_rules else None
-    taint_outcome = cache.taint_outcome(taint.key) if cache is not None and taint is not None else None
-    facts = tuple(r.facts for r in (taint.results(packed_results) if taint and taint_outcome is None else results))
-    findings = [f for r in results for f in r.findings]
-    diagnostics.extend(d for r in results for d in r.diagnostics)
-    applied = set().union(*(r.applied for r in results)) if results else set()
-    project = build_project(facts, config.public_paths)
-    if taint is not None and taint_outcome is None:
-        taint_outcome = run_taint(taint_rules, project, ProjectContext(project, config.postgres_version))
+    # The project phase allocates a great many small acyclic objects while the main process holds
+    # every file's facts: the cyclic collector, re-scanning that heap at each trigger, waits.
+    with cyclic_collector_paused():
+        t = time.perf_counter()
+        results: list[FileResult] = [packed.result for packed in packed_results]     # taint IR left packed
+        taint_rules = [r for r in rules if isinstance(r, TaintRule)]
+        taint = taint_input(taint_rules, packed_results) if taint_rules else None
+        taint_outcome = cache.taint_outcome(taint.key) if cache is not None and taint is not None else None
+        for_project = taint.results(packed_results) if taint and taint_outcome is None else results
+        facts = tuple(r.facts for r in for_project)
+        findings = [f for r in results for f in r.findings]
+        diagnostics.extend(d for r in results for d in r.diagnostics)
+        applied = set().union(*(r.applied for r in results)) if results else set()
+        project = build_project(facts, config.public_paths)
+        if taint is not None and taint_outcome is None:
+            taint_outcome = run_taint(taint_rules, project, ProjectContext(project, config.postgres_version))
+            if cache is not None:
+                cache.store_taint(taint.key, taint_outcome)
+        project_findings, project_diags, project_applied = run_project_rules(
+            rules, project, config.postgres_version, taint_outcome)
+        if taint is not None:
+            applied |= taint.applied
         if cache is not None:
-            cache.store_taint(taint.key, taint_outcome)
-    project_findings, project_diags, project_applied = run_project_rules(rules, project, config.postgres_version,
-                                                                         taint_outcome)
-    if taint is not None:
-        applied |= taint.applied
-    if cache is not None:
-        diagnostics.extend(cache.diagnostics)
-    findings.extend(project_findings)
-    diagnostics.extend(project_diags)
-    applied |= project_applied
-    timings["project"] = time.perf_counter() - t
+            diagnostics.extend(cache.diagnostics)
+        findings.extend(project_findings)
+        diagnostics.extend(project_diags)
+        applied |= project_applied
+        timings["project"] = time.perf_counter() - t
 
     findings = [redact_finding(f) for f in _fill_snippets(findings, scan_base, project.by_path)]
     findings = apply_profile(_apply_overrides(findings, config, rules_by_id), config.profile)

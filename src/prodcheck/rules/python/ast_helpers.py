@@ -14,12 +14,13 @@ resolver they use). Pure functions of (node, ctx); file-wide facts are memoised 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extractors.python_common import (
-    const_str, dotted, keyword, last_name, module_nodes, name_tokens,
+    const_str, dotted, keyword, last_name, module_nodes_of, name_tokens,
 )
 from prodcheck.rules.python.helpers import bound_constructor, imports, parent_of, qualified
 
@@ -74,9 +75,10 @@ BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException", "builtins.Exception"
 
 # ---------------------------------------------------------------- what kind of module
 
+@functools.lru_cache(maxsize=16384)
 def is_dev_path(path: str) -> bool:
     """`settings/local.py`, `dev_settings.py`, `config/test.py`, `examples/app.py`: code that is
-    not what production runs."""
+    not what production runs. (Memoised: several project rules ask it of every file.)"""
     pure = PurePosixPath(path)
     words: set[str] = set()
     for part in (*pure.parts[:-1], pure.stem):
@@ -154,7 +156,15 @@ def is_cli_module(ctx) -> bool:
 
 
 def is_migration_module(ctx) -> bool:
-    """A Django or Alembic migration, or Alembic's `env.py`."""
+    """A Django or Alembic migration, or Alembic's `env.py` (memoised: rules ask on every node)."""
+    key = "python.migration_module"
+    found = ctx.data.get(key)
+    if found is None:
+        found = ctx.data[key] = _is_migration_module(ctx)
+    return found
+
+
+def _is_migration_module(ctx) -> bool:
     if ctx.file.kind == "migration":
         return True
     names = top_level_values(ctx)
@@ -172,7 +182,7 @@ def _reads_argv(ctx) -> bool:
     if tree is None:
         return False
     return any(isinstance(n, ast.Attribute) and n.attr == "argv" and qualified(ctx, n) == "sys.argv"
-               for n in module_nodes(ctx.file))
+               for n in module_nodes_of(ctx.file, ast.Attribute))
 
 
 # ---------------------------------------------------------------- module-level facts
