@@ -1,7 +1,7 @@
 """What a rule sees while it runs, and the one way it reports: `ctx.finding(...)`."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from prodcheck.model import Confidence, Finding, Fix, Location, Position
 from prodcheck.rules.base import Rule
@@ -55,9 +55,28 @@ class FileContext:
         self.postgres_version = postgres_version
         self.file = parsed
         self.path = parsed.path
-        self.symbols: list[str] = []
+        self._symbols: list[str] | None = []
+        self._symbols_node: object = None
+        self._symbols_of: Callable[[object], list[str]] | None = None
         self.data: dict = parsed.memo   # the parsed file's memo: views and maps built once per file,
                                         # shared by the extractors and every rule
+
+    @property
+    def symbols(self) -> list[str]:
+        """The functions and classes around the node being visited, outermost first."""
+        if self._symbols is None:
+            self._symbols = self._symbols_of(self._symbols_node)
+        return self._symbols
+
+    @symbols.setter
+    def symbols(self, value: list[str]) -> None:
+        self._symbols = value
+
+    def defer_symbols(self, node: object, symbols_of: Callable[[object], list[str]]) -> None:
+        """`symbols` for `node`, computed as `symbols_of(node)` only if something reads it."""
+        self._symbols = None
+        self._symbols_node = node
+        self._symbols_of = symbols_of
 
     @property
     def symbol(self) -> str:

@@ -6,7 +6,7 @@ import ast
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.model import Entrypoint, Import
 from prodcheck.model import Location
-from prodcheck.facts.extractors.python_common import module_nodes
+from prodcheck.facts.extractors.python_common import module_nodes_of
 
 APP_CONSTRUCTORS = {
     "FastAPI": "fastapi", "Flask": "flask", "Quart": "quart", "Starlette": "starlette",
@@ -18,7 +18,7 @@ RUNNERS = {"uvicorn.run": "uvicorn", "gunicorn": "gunicorn", "web.run_app": "aio
 
 def extract(parsed, builder) -> None:
     imported: dict[str, str] = {}
-    for node in module_nodes(parsed):
+    for node in module_nodes_of(parsed, ast.Import, ast.ImportFrom, ast.Call):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 builder.imports.append(Import(alias.name, "", node.lineno))

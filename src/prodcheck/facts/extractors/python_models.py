@@ -20,7 +20,7 @@ import json
 from pathlib import PurePosixPath
 
 from prodcheck.facts.extract import Extractor
-from prodcheck.facts.extractors.python_common import module_nodes, qualified_name
+from prodcheck.facts.extractors.python_common import module_nodes_of, qualified_name
 from prodcheck.facts.extractors.python_handlers import module_view
 from prodcheck.facts.model import Signal
 from prodcheck.model import DataModel, ExternalCall, Location, ModelField
@@ -50,7 +50,7 @@ def extract(parsed, builder) -> None:
     tree: ast.Module = parsed.tree
     imports = module_view(parsed).imports
     sqlalchemy_bases = _declarative_bases(tree, imports)
-    for node in module_nodes(parsed):
+    for node in module_nodes_of(parsed, ast.ClassDef, ast.Call):
         if isinstance(node, ast.ClassDef):
             kind = _model_kind(node, imports, sqlalchemy_bases)
             if kind:

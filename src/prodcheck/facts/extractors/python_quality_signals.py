@@ -37,7 +37,7 @@ from pathlib import PurePosixPath
 import ast
 
 from prodcheck.facts.extract import Extractor
-from prodcheck.facts.extractors.python_common import const_str, dotted, keyword, module_nodes, qualified_name
+from prodcheck.facts.extractors.python_common import const_str, dotted, keyword, module_nodes_of, qualified_name
 from prodcheck.facts.extractors.python_handlers import module_view
 from prodcheck.facts.model import Signal
 from prodcheck.model import Location
@@ -110,7 +110,7 @@ def extract_logging(parsed, builder) -> None:
         if target.startswith(STRUCTURED_MODULES) and target.split(".")[0] != "logging":
             _signal(builder, parsed, STRUCTURED_LOG_SIGNAL, 1, f"imports {target}")
             return
-    for node in module_nodes(parsed):
+    for node in module_nodes_of(parsed, ast.Call, ast.Assign, ast.ClassDef):
         if isinstance(node, ast.Call):
             _logging_call(node, imports, parsed, builder)
         elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "LOGGING" for t in node.targets) \
@@ -130,7 +130,7 @@ HANDLER_REGISTRATIONS = frozenset({"exception_handler", "add_exception_handler",
 def extract_error_handlers(parsed, builder) -> None:
     if parsed.tree is None or not ERROR_HINTS.search(parsed.text or ""):
         return
-    for node in module_nodes(parsed):
+    for node in module_nodes_of(parsed, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef):
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in HANDLER_REGISTRATIONS:

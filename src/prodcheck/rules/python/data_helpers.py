@@ -20,7 +20,7 @@ from prodcheck.facts.extractors import python_django as django
 from prodcheck.facts.extractors import python_fastapi as fastapi
 from prodcheck.facts.extractors import python_flask as flask
 from prodcheck.facts.extractors.python_common import (
-    call_chain, const_str, const_str_list, dotted, keyword, last_name, module_nodes, name_tokens,
+    call_chain, const_str, const_str_list, dotted, keyword, last_name, module_nodes_of, name_tokens,
     walk_local,
 )
 from prodcheck.facts.extractors.python_handlers import module_view
@@ -60,7 +60,7 @@ def _find_handlers(ctx) -> dict[int, Handler]:
     found: dict[int, Handler] = {}
     routes = view.imports_module(*ROUTE_FRAMEWORKS)
     uses_django = view.imports_module("django", "rest_framework")
-    for node in module_nodes(ctx.file):
+    for node in module_nodes_of(ctx.file, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
         if routes and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in node.decorator_list:
                 spec = fastapi.route_spec(decorator, view) if view.imports_module("fastapi", "starlette") \
@@ -398,5 +398,10 @@ def local_values(ctx, scope: ast.AST) -> dict[str, list[ast.expr]]:
 
 
 def is_test_or_migration(ctx) -> bool:
-    from prodcheck.rules.python.ast_helpers import is_migration_module
-    return ctx.file.kind in ("test", "migration") or is_migration_module(ctx)
+    """Memoised: the data rules ask on every call they visit."""
+    found = ctx.data.get("python.test_or_migration")
+    if found is None:
+        from prodcheck.rules.python.ast_helpers import is_migration_module
+        found = ctx.data["python.test_or_migration"] = ctx.file.kind in ("test", "migration") \
+            or is_migration_module(ctx)
+    return found

@@ -22,7 +22,7 @@ import ast
 import re
 
 from prodcheck.facts.extractors.python_common import (
-    call_chain, const_str, const_str_list, dotted, keyword, last_name, module_nodes,
+    call_chain, const_str, const_str_list, dotted, keyword, last_name, module_nodes_of,
 )
 from prodcheck.facts.extractors.python_handlers import module_view
 from prodcheck.facts.model import Signal
@@ -69,7 +69,7 @@ def file_signals(ctx) -> list[Signal]:
     found.extend(_settings(ctx))
     found.extend(_imports(ctx))
     view = module_view(ctx.file)
-    for node in module_nodes(ctx.file):
+    for node in module_nodes_of(ctx.file, ast.Call, ast.Constant, ast.ClassDef):
         if isinstance(node, ast.Call):
             found.extend(_call_signals(ctx, node))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40 \
@@ -131,7 +131,7 @@ def _dict_true(node: ast.Dict, key: str) -> bool:
 
 def _imports(ctx) -> list[Signal]:
     found = []
-    for stmt in module_nodes(ctx.file):
+    for stmt in module_nodes_of(ctx.file, ast.Import, ast.ImportFrom):
         if isinstance(stmt, ast.Import):
             modules = [a.name for a in stmt.names]
         elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
@@ -477,7 +477,7 @@ def _response_models(ctx, view) -> set[str]:
     found = memo.get("python.data.response_models")
     if found is None:
         found = set()
-        for node in module_nodes(ctx.file):
+        for node in module_nodes_of(ctx.file, ast.Call):
             if isinstance(node, ast.Call):
                 value = keyword(node, "response_model")
                 for inner in ast.walk(value) if value is not None else ():

@@ -12,7 +12,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
-from prodcheck.facts.extractors.python_common import dotted, may_pass_keyword, module_parents, qualified_name
+from prodcheck.facts.extractors.python_common import (
+    dotted, may_pass_keyword, module_parents, module_preorder, qualified_name,
+)
 from prodcheck.facts.extractors.python_handlers import module_view
 
 __all__ = [
@@ -27,7 +29,17 @@ def imports(ctx) -> Mapping[str, str]:
 
 
 def qualified(ctx, node: ast.AST | None) -> str:
-    return qualified_name(node, imports(ctx))
+    """`qualified_name` through the file's imports, memoised per node: most rules visit calls and
+    ask for the same callee's name. The node is kept with its name, so its id cannot be reused."""
+    memo = ctx.data.get("python.qualified")
+    if memo is None:
+        memo = ctx.data["python.qualified"] = {}
+    known = memo.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
+    name = qualified_name(node, imports(ctx))
+    memo[id(node)] = (node, name)
+    return name
 
 
 def _parents(ctx) -> dict[int, ast.AST]:
@@ -65,6 +77,9 @@ def is_local_name(ctx, node: ast.AST, name: str) -> bool:
                for n in ast.walk(scope))
 
 
+_BINDING_STATEMENTS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.With, ast.AsyncWith})
+
+
 def bindings(ctx) -> dict[tuple[int, str], str]:
     """(scope id, name) -> the qualified constructor bound to it, for `x = C(...)` and
     `with C(...) as x`; `self.x` attributes are scoped to their class, other names to their
@@ -74,10 +89,15 @@ def bindings(ctx) -> dict[tuple[int, str], str]:
         return found
     seen: dict[tuple[int, str], set[str]] = {}
     tree = ctx.file.tree
-    stack: list[tuple[ast.AST, ast.AST, ast.AST | None]] = [(tree, tree, None)] if tree is not None else []
-    while stack:
-        node, function, cls = stack.pop()
-        for target, value in _assigned(node):
+    parents = _parents(ctx)
+    for node in module_preorder(ctx.file) if tree is not None else ():
+        if type(node) not in _BINDING_STATEMENTS:
+            continue
+        assigned = _assigned(node)
+        if not assigned:
+            continue
+        function, cls = _binding_scopes(node, parents, tree)
+        for target, value in assigned:
             name = dotted(target)
             if not name:
                 continue
@@ -86,16 +106,24 @@ def bindings(ctx) -> dict[tuple[int, str], str]:
                 continue
             made = qualified(ctx, value.func) if isinstance(value, ast.Call) else ""
             seen.setdefault((id(scope), name), set()).add(made)
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.ClassDef):
-                stack.append((child, child, child))
-            elif isinstance(child, _SCOPES):
-                stack.append((child, child, cls))
-            else:
-                stack.append((child, function, cls))
     found = {key: next(iter(values)) for key, values in seen.items() if len(values) == 1 and "" not in values}
     ctx.data["python.bindings"] = found
     return found
+
+
+def _binding_scopes(node: ast.AST, parents: dict[int, ast.AST], tree: ast.AST) -> tuple[ast.AST, ast.AST | None]:
+    """The innermost function, lambda or class around `node` (else the module), and the innermost
+    class around it at any depth (or None)."""
+    function = cls = None
+    current = parents.get(id(node))
+    while current is not None:
+        if function is None and isinstance(current, _SCOPES):
+            function = current
+        if isinstance(current, ast.ClassDef):
+            cls = current
+            break
+        current = parents.get(id(current))
+    return (tree if function is None else function), cls
 
 
 def _assigned(node: ast.AST) -> list[tuple[ast.AST, ast.AST]]:

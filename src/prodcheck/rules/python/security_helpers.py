@@ -110,8 +110,20 @@ def is_route_handler(ctx, function: ast.AST | None) -> bool:
     return found
 
 
+def _imports_modules(ctx) -> tuple[bool, bool]:
+    """(imports a web framework, imports Django or DRF): per file, asked for every function."""
+    found = ctx.data.get("python.route_handler.imports")
+    if found is None:
+        targets = imports(ctx).values()
+        found = ctx.data["python.route_handler.imports"] = (
+            any(target.split(".")[0] in WEB_MODULES for target in targets),
+            any(t.startswith(("django", "rest_framework")) for t in targets))
+    return found
+
+
 def _route_handler(ctx, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    if not any(target.split(".")[0] in WEB_MODULES for target in imports(ctx).values()):
+    web, django = _imports_modules(ctx)
+    if not web:
         return False
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -125,8 +137,7 @@ def _route_handler(ctx, function: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
     if isinstance(parent, ast.ClassDef):
         bases = [dotted(b) or "" for b in parent.bases]
         return function.name in HANDLER_METHODS and any(b.endswith(VIEW_BASE_WORDS) for b in bases)
-    return bool(params) and params[0] == "request" and \
-        any(t.startswith(("django", "rest_framework")) for t in imports(ctx).values())
+    return bool(params) and params[0] == "request" and django
 
 
 def result_discarded(ctx, call: ast.Call) -> bool:

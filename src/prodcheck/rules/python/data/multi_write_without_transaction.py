@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import ast
 
-from prodcheck.facts.extractors.python_common import last_name, module_nodes, walk_local
+from prodcheck.facts.extractors.python_common import last_name, module_nodes_of, module_parents, walk_local
 from prodcheck.facts.model import Signal
 from prodcheck.model import Area, Confidence, Location
 from prodcheck.rules.base import ProjectRule
@@ -65,6 +65,7 @@ from prodcheck.rules.python.helpers import parent_of
 SIGNAL = "py-multi-write"
 ATOMIC_SIGNAL = "py-django-atomic-requests"
 TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+LOCAL_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)   # where `walk_local` stops
 OVERRIDES = frozenset({"save", "delete", "save_model", "delete_model", "save_related", "save_formset",
                        "asave", "adelete"})
 
@@ -78,7 +79,7 @@ def file_signals(ctx) -> list[Signal]:
         return []
     django = any(v == "django" or v.startswith("django.") for v in _imports(ctx).values())
     found = []
-    for node in module_nodes(ctx.file):
+    for node in module_nodes_of(ctx.file, ast.FunctionDef, ast.AsyncFunctionDef):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _runs_in_callers_transaction(ctx, node):
             signal = _function_signal(ctx, node, django)
             if signal is not None:
@@ -100,22 +101,17 @@ def _imports(ctx):
 
 
 def _function_signal(ctx, func, django: bool) -> Signal | None:
-    writes: list[tuple[ast.Call, str]] = []
-    commits: list[ast.Call] = []
-    for node in walk_local(func):
-        if not isinstance(node, ast.Call):
-            continue
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "commit" and not node.args \
-                and not node.keywords:
-            commits.append(node)
-            continue
-        what = orm_write(ctx, node)
-        if what and not enclosing_transaction(ctx, node)[0]:
-            writes.append((node, what))
+    writes, commits = _writes_and_commits(ctx, _local_calls(ctx).get(id(func), ()))
     if len(writes) < 2:
         return None
     writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
     commits.sort(key=lambda c: (c.lineno, c.col_offset))
+    if _has_ties([w[0] for w in writes]) or _has_ties(commits):
+        # Calls at one position (`a().save()` nested in `b().save()`, repeated f-string parts) keep
+        # the order of `walk_local`, which the sorts above do not restore: collect them that way.
+        writes, commits = _writes_and_commits(ctx, (n for n in walk_local(func) if isinstance(n, ast.Call)))
+        writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
+        commits.sort(key=lambda c: (c.lineno, c.col_offset))
     autocommitted = [w for w in writes if not _unit_of_work_write(w[0])]
     if not commits and len(autocommitted) >= 2 \
             and (django or any(".objects." in what or "queryset" in what for _, what in autocommitted)):
@@ -123,6 +119,42 @@ def _function_signal(ctx, func, django: bool) -> Signal | None:
     if commits:
         return _commit_pair(ctx, func, writes, commits)
     return None
+
+
+def _writes_and_commits(ctx, calls) -> tuple[list[tuple[ast.Call, str]], list[ast.Call]]:
+    writes: list[tuple[ast.Call, str]] = []
+    commits: list[ast.Call] = []
+    for node in calls:
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "commit" and not node.args \
+                and not node.keywords:
+            commits.append(node)
+            continue
+        what = orm_write(ctx, node)
+        if what and not enclosing_transaction(ctx, node)[0]:
+            writes.append((node, what))
+    return writes, commits
+
+
+def _has_ties(calls: list[ast.Call]) -> bool:
+    return any((a.lineno, a.col_offset) == (b.lineno, b.col_offset) for a, b in zip(calls, calls[1:]))
+
+
+def _local_calls(ctx) -> dict[int, list[ast.Call]]:
+    """id(function, lambda or class) -> the calls that `walk_local` of it yields (those whose
+    innermost enclosing function, lambda or class it is), from one pass over the module's calls
+    instead of one walk per function."""
+    found = ctx.data.get("python.multi_write.local_calls")
+    if found is None:
+        found = {}
+        parents = module_parents(ctx.file)
+        for call in module_nodes_of(ctx.file, ast.Call):
+            owner = parents.get(id(call))
+            while owner is not None and not isinstance(owner, LOCAL_SCOPES):
+                owner = parents.get(id(owner))
+            if owner is not None:
+                found.setdefault(id(owner), []).append(call)
+        ctx.data["python.multi_write.local_calls"] = found
+    return found
 
 
 def _unit_of_work_write(call: ast.Call) -> bool:

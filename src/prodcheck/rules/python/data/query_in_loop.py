@@ -43,7 +43,9 @@ from __future__ import annotations
 import ast
 import re
 
-from prodcheck.facts.extractors.python_common import call_chain, const_str, last_name, name_tokens
+from prodcheck.facts.extractors.python_common import (
+    call_chain, child_nodes, const_str, last_name, module_nodes_of, name_tokens, walk,
+)
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.helpers import (
@@ -161,7 +163,7 @@ def _per_iteration(loop: ast.AST):
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             stack.append(node.generators[0].iter)
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        stack.extend(reversed(child_nodes(node)))
 
 
 def _calls_per_iteration(loop: ast.AST) -> list[ast.Call]:
@@ -237,7 +239,25 @@ def _literal(expr: ast.AST, loop: ast.AST, ctx) -> bool:
                   and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
     if not values or not all(_constant_table(v) for v in values):
         return False
-    return not any(_mutates(n, expr.id) for n in ast.walk(scope))
+    return expr.id not in _mutated_names(ctx, scope)
+
+
+def _mutated_names(ctx, scope: ast.AST) -> frozenset[str]:
+    """The names that `_mutates` finds changed anywhere in `scope`, memoised per scope (loops over
+    module constants would otherwise walk the whole module each)."""
+    memo = ctx.data.setdefault("python.query_in_loop.mutated", {})
+    found = memo.get(id(scope))
+    if found is None:
+        names = set()
+        for node in _nodes_of(ctx, scope, ast.AugAssign, ast.Call):
+            if isinstance(node, ast.AugAssign):
+                if isinstance(node.target, ast.Name):
+                    names.add(node.target.id)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
+                names.add(node.func.value.id)
+        found = memo[id(scope)] = frozenset(names)
+    return found
 
 
 def _constant_table(node: ast.AST) -> bool:
@@ -301,7 +321,7 @@ def _batched(call: ast.Call, loop: ast.AST) -> bool:
     """`filter(id__in=chunk)` / `.in_(ids_of_group)` on the loop variable: one query per batch
     of rows (chunked processing), not one per row."""
     targets = _loop_targets(loop)
-    for node in ast.walk(call):
+    for node in walk(call):
         values: list[ast.AST] = []
         if isinstance(node, ast.Call):
             values.extend(k.value for k in node.keywords if k.arg and k.arg.endswith("__in"))
@@ -469,13 +489,21 @@ def _assigned_values(ctx, node: ast.AST) -> dict[str, list[ast.expr]]:
     found = memo.get(id(scope))
     if found is None:
         found = {}
-        for inner in ast.walk(scope):
+        for inner in _nodes_of(ctx, scope, ast.Assign):
             if isinstance(inner, ast.Assign):
                 for target in inner.targets:
                     if isinstance(target, ast.Name):
                         found.setdefault(target.id, []).append(inner.value)
         memo[id(scope)] = found
     return found
+
+
+def _nodes_of(ctx, scope: ast.AST, *node_types: type) -> list[ast.AST]:
+    """The nodes of `ast.walk(scope)` of the given classes, in that order; for the module, from
+    the file's memoised node lists instead of another walk of the whole tree."""
+    if scope is ctx.file.tree:
+        return module_nodes_of(ctx.file, *node_types)
+    return [node for node in walk(scope) if isinstance(node, node_types)]
 
 
 def _loaded_names(call: ast.Call) -> set[str]:

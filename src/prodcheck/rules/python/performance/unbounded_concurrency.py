@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import ast
 
-from prodcheck.facts.extractors.python_common import dotted, module_nodes
+from prodcheck.facts.extractors.python_common import dotted, module_nodes_of
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import ancestors
@@ -254,7 +254,7 @@ def _limited(ctx) -> bool:
     if found is None:
         found = any(isinstance(n, ast.Call) and (qualified(ctx, n.func) in LIMITERS
                                                  or (dotted(n.func) or "").lower().endswith(("semaphore", "limiter")))
-                    for n in module_nodes(ctx.file))
+                    for n in module_nodes_of(ctx.file, ast.Call))
         ctx.data[key] = found
     return found
 

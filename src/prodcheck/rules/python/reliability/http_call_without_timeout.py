@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import ast
 
-from prodcheck.facts.extractors.python_common import dotted, is_none, keyword, module_nodes
+from prodcheck.facts.extractors.python_common import dotted, is_none, keyword, module_nodes_of
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.helpers import (
@@ -124,7 +124,7 @@ def _has_adapters(receiver: str, ctx) -> bool:
     if key not in ctx.data:
         ctx.data[key] = any(
             isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "mount"
-            and dotted(n.func.value) == receiver for n in module_nodes(ctx.file))
+            and dotted(n.func.value) == receiver for n in module_nodes_of(ctx.file, ast.Call))
     return ctx.data[key]
 
 

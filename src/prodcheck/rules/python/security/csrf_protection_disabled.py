@@ -55,7 +55,7 @@ from __future__ import annotations
 import ast
 
 from prodcheck.facts.extractors.python_common import (
-    const_str, const_str_list, dotted, module_nodes, walk_local,
+    const_str, const_str_list, dotted, module_nodes_of, walk_local,
 )
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
@@ -273,7 +273,7 @@ def _middleware(node: ast.Assign, ctx):
 
 
 def _csrf_added_elsewhere(ctx) -> bool:
-    return any(const_str(n) == CSRF_MIDDLEWARE for n in module_nodes(ctx.file) if isinstance(n, ast.Constant))
+    return any(const_str(n) == CSRF_MIDDLEWARE for n in module_nodes_of(ctx.file, ast.Constant))
 
 
 def _config_update(call: ast.Call, ctx):
