@@ -654,6 +654,8 @@ def plan_corpus(corpus: Corpus, root: Path, args, venv: Path, work: Path) -> lis
     config = semgrep_config(args.semgrep_rules, corpus.language, args.cache)
     if config is None:
         plans.append(ToolPlan("semgrep", None, "skipped (no --semgrep-rules)"))
+    elif args.semgrep_corpus and corpus.name not in args.semgrep_corpus:
+        plans.append(ToolPlan("semgrep", None, "skipped (not in --semgrep-corpus)"))
     else:
         suffixes = {"python": PY_SUFFIXES, "javascript": JS_SUFFIXES, "go": (".go",)}[corpus.language]
         sg_files = files_under(root, suffixes)
@@ -1070,6 +1072,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the Python with prodcheck installed (default: this one)")
     parser.add_argument("--semgrep-repeat", type=int, default=None,
                         help="repetitions for semgrep alone (default: --repeat); it is by far the slowest")
+    parser.add_argument("--semgrep-corpus", action="append", default=[],
+                        help="run semgrep on this corpus only (repeatable; default: every corpus): "
+                             "semgrep takes 3-6 minutes a run on the big ones")
     parser.add_argument("--settle", type=float, default=10.0,
                         help="before each run, wait up to this many seconds for the CPUs to be 80%% idle "
                              "(0: never wait); the CPU-stalled column shows how busy the machine was")
