@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 from dataclasses import replace
+from types import SimpleNamespace
 
+from prodcheck.facts.extractors.python_common import module_parents, module_preorder
 from prodcheck.model import Diagnostic, Finding
 from prodcheck.rules.base import FileRule, NodeRule, Rule
 from prodcheck.rules.context import FileContext
@@ -70,18 +72,40 @@ def _failed(failures: Failures, rule: Rule, diagnostic: Diagnostic) -> None:
 
 def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Finding],
                 failures: Failures) -> None:
-    """Depth-first, iterative (deep nesting cannot overflow the stack), tracking the symbol."""
-    stack: list[tuple[ast.AST, tuple[str, ...]]] = [(tree, ())]
-    while stack:
-        node, symbols = stack.pop()
-        rules = index.get(type(node))
-        if rules:
-            ctx.symbols = list(symbols)
-            for rule in rules:
-                _guarded(rule, node, ctx, findings, failures, getattr(node, "lineno", 0))
-        if isinstance(node, _SCOPES):
-            symbols = (*symbols, node.name)
-        stack.extend((child, symbols) for child in reversed(list(ast.iter_child_nodes(node))))
+    """Every node depth first (the order of a recursive visit), over the file's memoized node
+    list instead of a walk of its own; the enclosing symbol of a visited node is worked out from
+    the parent map only when a rule reads it (most visits report nothing)."""
+    parsed = ctx.file if ctx.file.tree is tree else SimpleNamespace(tree=tree, memo={})
+    parents = module_parents(parsed)
+
+    def symbols_of(node: ast.AST) -> list[str]:
+        names = []
+        current = parents.get(id(node))
+        while current is not None:
+            if isinstance(current, _SCOPES):
+                names.append(current.name)
+            current = parents.get(id(current))
+        names.reverse()
+        return names
+
+    checks = {node_type: [(rule, rule.check) for rule in rules] for node_type, rules in index.items()}
+    for node in module_preorder(parsed):
+        node_checks = checks.get(type(node))
+        if node_checks is None:
+            continue
+        ctx.defer_symbols(node, symbols_of)
+        for rule, check in node_checks:
+            try:   # `_guarded`, inlined: this loop runs once per (node, rule) pair
+                found = check(node, ctx)
+                if found:
+                    findings.extend(found)
+            except RecursionError:
+                _failed(failures, rule, Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep",
+                                                   getattr(node, "lineno", 0)))
+            except Exception as exc:  # a broken rule must not stop the scan or lose other findings
+                _failed(failures, rule, Diagnostic(ctx.path, "rule-error",
+                                                   f"{rule.id} failed: {type(exc).__name__}: {exc}",
+                                                   getattr(node, "lineno", 0)))
 
 
 _TS_SCOPES = frozenset({
@@ -92,22 +116,44 @@ _TS_SCOPES = frozenset({
 
 def walk_treesitter(tree, index: dict, ctx: FileContext, findings: list[Finding],
                     failures: Failures) -> None:
-    """The same single walk for tree-sitter trees (JS/TS/Go), dispatching on `node.type`."""
-    stack: list[tuple[object, tuple[str, ...]]] = [(tree.root_node, ())]
-    while stack:
-        node, symbols = stack.pop()
-        rules = index.get(node.type)
-        if rules:
-            ctx.symbols = list(symbols)
-            for rule in rules:
-                _guarded(rule, node, ctx, findings, failures, node.start_point[0] + 1)
-        if node.type in _TS_SCOPES:
-            name = node.child_by_field_name("name")
-            if name is not None and name.text:
-                symbols = (*symbols, name.text.decode("utf-8", errors="replace"))
-        if node.child_count:
-            for child in reversed(node.children):
-                stack.append((child, symbols))
+    """The same single walk for tree-sitter trees (JS/TS/Go), dispatching on `node.type`, over the
+    file's memoised node list (`treesitter.preorder`: the extractors read the same list). The
+    enclosing symbol of a visited node is worked out from its ancestors only when a rule reads it
+    (most visits report nothing)."""
+    from prodcheck.parsing.treesitter import preorder, preorder_of
+
+    def symbols_of(node) -> list[str]:
+        names = []
+        current = node.parent
+        while current is not None:
+            if current.type in _TS_SCOPES:
+                name = current.child_by_field_name("name")
+                if name is not None:
+                    text = name.text
+                    if text:
+                        names.append(text.decode("utf-8", errors="replace"))
+            current = current.parent
+        names.reverse()
+        return names
+
+    listed = preorder(ctx.file) if ctx.file.tree is tree else preorder_of(tree.root_node)
+    checks = {node_type: [(rule, rule.check) for rule in rules] for node_type, rules in index.items()}
+    nodes, types = listed.nodes, listed.types
+    for position in [i for i, kind in enumerate(types) if kind in checks]:
+        node = nodes[position]
+        ctx.defer_symbols(node, symbols_of)
+        for rule, check in checks[types[position]]:
+            try:   # `_guarded`, inlined: this loop runs once per (node, rule) pair
+                found = check(node, ctx)
+                if found:
+                    findings.extend(found)
+            except RecursionError:
+                _failed(failures, rule, Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep",
+                                                   node.start_point[0] + 1))
+            except Exception as exc:  # a broken rule must not stop the scan or lose other findings
+                _failed(failures, rule, Diagnostic(ctx.path, "rule-error",
+                                                   f"{rule.id} failed: {type(exc).__name__}: {exc}",
+                                                   node.start_point[0] + 1))
 
 
 WALKERS = {"python": walk_python, "javascript": walk_treesitter, "typescript": walk_treesitter,

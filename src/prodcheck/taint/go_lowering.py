@@ -179,6 +179,8 @@ def _named(node) -> list:
 
 
 def _unparen(node):
+    if node is None or node.type != "parenthesized_expression":
+        return node
     for _ in range(64):
         if node is None or node.type != "parenthesized_expression":
             return node
@@ -527,6 +529,27 @@ def import_resolver(path: str, abspath: str | None) -> ImportResolver | None:
     return _RESOLVERS[key]
 
 
+def file_package(path: str, abspath: str | None) -> tuple[str, ImportResolver | None, str]:
+    """(`package_path`, `import_resolver`, `module_path`) of a file, with each directory between
+    the file and the scan root looked at once for a `go.mod` (the three climb the same ones)."""
+    relative = PurePosixPath(path)
+    parents = relative.parts[:-1]
+    if not abspath:
+        return "/".join(parents), None, ""
+    directory = Path(abspath).parent
+    for depth in range(len(relative.parts)):
+        found = _go_mod(directory if depth == 0 else directory.parents[depth - 1])
+        if found is not None:
+            below = parents[len(parents) - depth:]
+            return ("/".join([found, *below]) if below else found), None, found
+    depth = len(relative.parts) - 1
+    root = directory.parents[depth - 1] if depth > 0 else directory
+    key = str(root)
+    if key not in _RESOLVERS:
+        _RESOLVERS[key] = ImportResolver(root)
+    return "/".join(parents), _RESOLVERS[key], ""
+
+
 def _go_mod(directory: Path) -> str | None:
     """The `module` of `directory/go.mod`, or None. Read again whenever the file changes (its
     size and modification time are part of the memo key), so a long-lived process never uses a
@@ -673,6 +696,10 @@ class FunctionLowerer:
 
     def _statement(self, stmt) -> None:
         kind = stmt.type
+        if kind == "expression_statement":             # the most common kind: no location needed
+            for child in _named(stmt):
+                self.expr(child)
+            return
         loc = self.loc(stmt)
         if kind == "short_var_declaration":
             self.assignment(stmt.child_by_field_name("left"), stmt.child_by_field_name("right"), loc, True)
@@ -687,9 +714,6 @@ class FunctionLowerer:
             for spec in _descendants(stmt, "const_spec"):
                 for name in spec.children_by_field_name("name"):
                     self.declare(self.ctx.text(name), CONSTANT, loc)
-        elif kind == "expression_statement":
-            for child in _named(stmt):
-                self.expr(child)
         elif kind in ("go_statement", "defer_statement"):
             for child in _named(stmt):
                 self.expr(child)
@@ -1345,9 +1369,10 @@ class FunctionLowerer:
         if kind == "composite_literal":
             return type_name(node.child_by_field_name("type"), self.ctx)
         if kind == "selector_expression":
-            operand = node.child_by_field_name("operand")
+            base = self.type_of(node.child_by_field_name("operand"))
+            if not base:
+                return ""                    # no rule below applies to an untyped operand
             name = self.ctx.text(node.child_by_field_name("field"))
-            base = self.type_of(operand)
             if base == GIN and name == "Request":
                 return REQUEST_TYPE
             if base == GIN and name == "Writer":
@@ -1842,9 +1867,8 @@ def _function(node, ctx: GoContext, qualname: str, receiver: tuple[str, str] | N
             scope.blocks[-1][receiver[0]] = None
             scope.types[receiver[0]] = ctx.qualify(receiver[1])
     name_node = node.child_by_field_name("name")
-    body_text = ctx.text(node.child_by_field_name("body"))
     for index, (name, kind) in enumerate(_params(node, ctx)):
-        if kind == REQUEST_TYPE and _outgoing(name, ctx.text(name_node), body_text):
+        if kind == REQUEST_TYPE and _outgoing(name, ctx.text(name_node), ctx.text(node.child_by_field_name("body"))):
             kind = OUTGOING_REQUEST
         handler = handler or kind in HANDLER_TYPES
         if name == "_" or name in scope.current:
@@ -1864,4 +1888,4 @@ def _function(node, ctx: GoContext, qualname: str, receiver: tuple[str, str] | N
 
 
 __all__ = ["FIXED_ORIGIN_CALLEE", "HTML_RESPONSE_CALLEE", "RECEIVER", "STRUCTURED_CALLEE", "build_context",
-           "default_package_name", "lower_file", "package_path", "type_name"]
+           "default_package_name", "file_package", "lower_file", "package_path", "type_name"]

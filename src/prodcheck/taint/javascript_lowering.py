@@ -93,6 +93,7 @@ SAFE_REGEX = re.compile(r"^\^(?:[A-Za-z0-9_\- ]|\\[dw]|\[(?:[A-Za-z0-9_\-]|\\[dw
                         r"|\{\d+(?:,\d*)?\}|[()|])+\$$")
 DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
 CLASS_TYPES = frozenset({"class_declaration", "abstract_class_declaration", "class"})
+_SCOPE_BOUNDARIES = FUNCTION_TYPES | CLASS_TYPES          # what `_walk_scope` does not enter
 INLINE_PARENTS = frozenset({"arguments"})
 # a string built on a fixed origin ("/users/" + x, "https://api.example.com/v1/" + x) is lowered
 # through this pseudo-callee; the spec makes it clean for the kinds whose danger is the origin
@@ -1620,10 +1621,11 @@ def _walk_scope(node) -> Iterator:
     while stack:
         current = stack.pop()
         yield current
-        if current.type in FUNCTION_TYPES or current.type in CLASS_TYPES:
+        if current.type in _SCOPE_BOUNDARIES:
             continue
-        if current.child_count:
-            stack.extend(reversed(current.children))
+        children = current.children
+        if children:
+            stack.extend(reversed(children))
 
 
 def _declared_names(body) -> set[str]:

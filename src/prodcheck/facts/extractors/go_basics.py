@@ -8,7 +8,7 @@ import re
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.model import Entrypoint, Import
 from prodcheck.model import Location
-from prodcheck.parsing.treesitter import string_value, text_of, walk
+from prodcheck.parsing.treesitter import string_value
 
 LISTEN_AND_SERVE = frozenset({"ListenAndServe", "ListenAndServeTLS"})
 # import path prefix -> (framework, methods whose call on any receiver starts the server)
@@ -23,32 +23,37 @@ _VERSION_SUFFIX = re.compile(r"^v\d+$")
 
 
 def extract(parsed, builder) -> None:
-    root = parsed.tree.root_node
+    from prodcheck.facts.extractors.go_common import go_file   # go_common imports this module
+    view = go_file(parsed)
+    text = view.text
     packages: dict[str, str] = {}          # local package name -> import path
     package_name = ""
     calls = []
     mains = []
-    for node in walk(root):
+    # the calls and `main` matter in source files only; elsewhere the imports need no full walk
+    nodes = view.nodes_of("package_clause", "import_spec", "call_expression", "function_declaration") \
+        if parsed.kind == "source" else view.scattered_nodes_of("package_clause", "import_spec")
+    for node in nodes:
         kind = node.type
         if kind == "package_clause":
-            package_name = next((text_of(c) for c in node.named_children if c.type == "package_identifier"), "")
+            package_name = next((text(c) for c in node.named_children if c.type == "package_identifier"), "")
         elif kind == "import_spec":
             path = string_value(node.child_by_field_name("path"))
             if path:
                 builder.imports.append(Import(path, "", node.start_point[0] + 1))
                 alias = node.child_by_field_name("name")
-                local = text_of(alias) if alias is not None else default_package_name(path)
+                local = text(alias) if alias is not None else default_package_name(path)
                 if local not in ("_", "."):
                     packages[local] = path
         elif kind == "call_expression":
             calls.append(node)
-        elif kind == "function_declaration" and text_of(node.child_by_field_name("name")) == "main":
+        elif kind == "function_declaration" and text(node.child_by_field_name("name")) == "main":
             mains.append(node)
     if parsed.kind != "source":
         return
     frameworks = _frameworks(packages.values())
     for call in calls:
-        framework = _server_start(call, packages, frameworks)
+        framework = _server_start(call, packages, frameworks, text)
         if framework:
             kind = "listen-and-serve" if framework in ("net/http", "fasthttp") else "listen"
             builder.entrypoints.append(Entrypoint(kind, framework, _loc(parsed.path, call)))
@@ -84,13 +89,13 @@ def _frameworks(paths) -> dict[str, frozenset[str]]:
     return found
 
 
-def _server_start(call, packages: dict[str, str], frameworks: dict[str, frozenset[str]]) -> str:
+def _server_start(call, packages: dict[str, str], frameworks: dict[str, frozenset[str]], text) -> str:
     function = call.child_by_field_name("function")
     if function is None or function.type != "selector_expression":
         return ""
     operand = function.child_by_field_name("operand")
-    method = text_of(function.child_by_field_name("field"))
-    package = packages.get(text_of(operand), "") if operand is not None and operand.type == "identifier" else ""
+    method = text(function.child_by_field_name("field"))
+    package = packages.get(text(operand), "") if operand is not None and operand.type == "identifier" else ""
     if method in LISTEN_AND_SERVE:
         return PACKAGE_SERVERS.get(package, "net/http")
     if method == "Serve" and package == "net/http":

@@ -7,7 +7,11 @@ missing fields and ERROR nodes (it answers "don't know" rather than raising).
   directory, so a route symbol id reads "internal.users:Register@0"; a file at the scan root is
   named by its package clause;
 - `GoFile.of(path, root)`: one file's imports (local name -> import path, blank imports kept
-  apart), package-level functions, methods, struct types, string constants and variables;
+  apart), package-level functions, methods, struct types, string constants and variables; and its
+  per-file indexes, built once from the file's node list and shared by every extractor and rule:
+  `nodes_of(type)`, `parent`, `enclosing_function`, `local_nodes(func, type)`, `walk_local`, and
+  the memoised `call_parts`/`arguments`/`qualified_call`/`handler_framework` of each node
+  (`go_file(parsed)` gives the file's one view; `view.text(node)` slices the parsed bytes);
 - syntax helpers (`call_parts`, `selector_names`, `arguments_of`, `params_of`, `walk_local`,
   `local_value`, `string_of`, `composite_fields`, ...);
 - name heuristics (`words`, `middleware_kind`) and the handler shapes of net/http, gin, echo and
@@ -15,7 +19,8 @@ missing fields and ERROR nodes (it answers "don't know" rather than raising).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -23,14 +28,16 @@ from prodcheck.facts.extractors.go_basics import default_package_name
 from prodcheck.facts.extractors.python_common import name_tokens
 from prodcheck.facts.extractors.python_handlers import name_role
 from prodcheck.model import Location
-from prodcheck.parsing.treesitter import string_value, text_of
+from prodcheck.parsing.treesitter import preorder, string_value, text_of
 
 FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 STRING_TYPES = frozenset({"interpreted_string_literal", "raw_string_literal"})
 MAX_DEPTH = 32
 
 
+@functools.lru_cache(maxsize=8192)
 def words(name: str) -> tuple[str, ...]:
+    """`name_tokens`, memoised: rules ask for the words of the same few names on every call."""
     return name_tokens(name)
 
 
@@ -65,12 +72,29 @@ class GoFile:
     structs: dict[str, object] = field(default_factory=dict)         # name -> struct_type
     consts: dict[str, str] = field(default_factory=dict)             # package-level string constants
     package_vars: dict[str, object] = field(default_factory=dict)    # name -> value expression
+    source: bytes | None = field(default=None, repr=False)           # the parsed bytes, for `text`
     _declared: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _blocks: dict[int, dict] = field(default_factory=dict, repr=False)
+    preorder: Callable[[], object] | None = field(default=None, repr=False)  # -> treesitter.Preorder
+    _nodes: list | None = field(default=None, repr=False)             # every node, in source order
+    _depths: list[int] | None = field(default=None, repr=False)
+    _types: list[str] | None = field(default=None, repr=False)
+    _order: dict[int, int] | None = field(default=None, repr=False)   # node id -> index in _nodes
+    _positions: dict[str, list[int]] = field(default_factory=dict, repr=False)   # type -> indexes in _nodes
+    _by_type: dict = field(default_factory=dict, repr=False)           # type(s) -> nodes, memoised
+    _parents: dict[int, object] | None = field(default=None, repr=False)   # node id -> parent node
+    _calls: dict[int, tuple] = field(default_factory=dict, repr=False)     # call id -> call_parts
+    _arguments: dict[int, list] = field(default_factory=dict, repr=False)  # call id -> arguments_of
+    _qualified: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False)
+    _enclosing: dict[int, object] = field(default_factory=dict, repr=False)
+    _outermost: dict[int, object] = field(default_factory=dict, repr=False)
+    _frameworks: dict[int, str] = field(default_factory=dict, repr=False)  # function id -> framework
+    _local_names: frozenset[str] | None = field(default=None, repr=False)
+    _owned: dict[str, dict[int, list]] = field(default_factory=dict, repr=False)  # type -> function id -> nodes
 
     @classmethod
-    def of(cls, path: str, root) -> GoFile:
-        view = cls(path, root)
+    def of(cls, path: str, root, source: bytes | None = None, preorder: Callable[[], object] | None = None) -> GoFile:
+        view = cls(path, root, source=source, preorder=preorder)
         if root is not None:
             view._index()
         view.module = module_of(path, view.package)
@@ -80,17 +104,17 @@ class GoFile:
         for node in self.root.named_children:
             kind = node.type
             if kind == "package_clause":
-                self.package = next((text_of(c) for c in node.named_children
+                self.package = next((self.text(c) for c in node.named_children
                                      if c.type == "package_identifier"), "")
             elif kind == "import_declaration":
                 for spec in _descendants(node, "import_spec"):
                     self._import(spec)
             elif kind == "function_declaration":
-                name = text_of(node.child_by_field_name("name"))
+                name = self.text(node.child_by_field_name("name"))
                 if name:
                     self.functions[name] = node
             elif kind == "method_declaration":
-                name = text_of(node.child_by_field_name("name"))
+                name = self.text(node.child_by_field_name("name"))
                 owner = receiver_type(node)
                 if name:
                     self.methods[(owner, name)] = node
@@ -99,7 +123,7 @@ class GoFile:
                     if spec.type == "type_spec":
                         body = spec.child_by_field_name("type")
                         if body is not None and body.type == "struct_type":
-                            self.structs[text_of(spec.child_by_field_name("name"))] = body
+                            self.structs[self.text(spec.child_by_field_name("name"))] = body
             elif kind in ("const_declaration", "var_declaration"):
                 for spec in _descendants(node, "const_spec", "var_spec"):
                     self._value_spec(spec, kind == "const_declaration")
@@ -109,7 +133,7 @@ class GoFile:
         if not path:
             return
         alias = spec.child_by_field_name("name")
-        local = text_of(alias) if alias is not None else default_package_name(path)
+        local = self.text(alias) if alias is not None else default_package_name(path)
         if local == "_":
             self.blank_imports.append((path, spec))
         elif local != ".":
@@ -122,7 +146,7 @@ class GoFile:
         for index, name in enumerate(names):
             if index >= len(values):
                 break
-            key = text_of(name)
+            key = self.text(name)
             literal = string_value(values[index])
             if literal is not None:
                 self.consts[key] = literal
@@ -133,25 +157,254 @@ class GoFile:
 
     def package_path(self, node) -> str:
         """The import path an identifier names when it is a package (not shadowed locally)."""
-        if node is None or node.type not in ("identifier", "package_identifier"):
+        if node is None:
             return ""
-        name = text_of(node)
+        kind = node.type
+        if kind != "identifier" and kind != "package_identifier":
+            return ""
+        name = self.text(node)
         path = self.imports.get(name, "")
-        if path and node.type == "identifier" and self.shadowed(name, node):
+        if path and kind == "identifier" and self.shadowed(name, node):
             return ""
         return path
 
     def shadowed(self, name: str, at) -> bool:
         """Is `name` declared (anywhere) in a function enclosing `at`? Memoised per function."""
-        func = enclosing_function(at)
+        if self.root is not None and name not in self.local_names():
+            return False                     # declared by no function of the file
+        func = self.enclosing_function(at)
         while func is not None:
             names = self._declared.get(func.id)
             if names is None:
-                names = self._declared[func.id] = declared_names(func)
+                names = self._declared[func.id] = declared_names(func, self)
             if name in names:
                 return True
-            func = enclosing_function(func)
+            func = self.enclosing_function(func)
         return False
+
+    def local_names(self) -> frozenset[str]:
+        """A superset of the names `declared_names` finds in any function of the file: every name
+        a parameter, `:=`, range clause, `var` or `const` spec declares, wherever it stands."""
+        if self._local_names is None:
+            text = self.text
+            names: set[str] = set()
+            for node in self.nodes_of("parameter_declaration", "variadic_parameter_declaration",
+                                      "var_spec", "const_spec"):
+                names.update(text(n) for n in node.children_by_field_name("name"))
+            for node in self.nodes_of("short_var_declaration", "range_clause"):
+                left = node.child_by_field_name("left")
+                if left is not None:
+                    names.update(text(c) for c in left.named_children if c.type == "identifier")
+            self._local_names = frozenset(names)
+        return self._local_names
+
+    # ------------------------------------------------------------ per-file views of the tree
+
+    def text(self, node) -> str:
+        """The source text of a node (empty for None), sliced from the file's bytes."""
+        if node is None:
+            return ""
+        if self.source is None:
+            return text_of(node)
+        return self.source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+
+    def _walk_once(self) -> None:
+        if self.preorder is not None:           # the file's shared node list (`treesitter.preorder`)
+            listed = self.preorder()
+            nodes, types, self._depths = listed.nodes, listed.types, listed.depths
+            self._types = types
+        else:
+            nodes, types = [], []
+            stack = [self.root] if self.root is not None else []
+            while stack:
+                node = stack.pop()
+                nodes.append(node)
+                types.append(node.type)
+                children = node.children
+                if children:
+                    stack.extend(children[::-1])
+        positions: dict[str, list[int]] = {}
+        positions_of = positions.get
+        for index, kind in enumerate(types):
+            same = positions_of(kind)
+            if same is None:
+                positions[kind] = [index]
+            else:
+                same.append(index)
+        self._nodes, self._positions = nodes, positions
+
+    def nodes_of(self, *types: str) -> list:
+        """Every node of these types in the file, in source order (the order of a depth-first
+        walk). One walk per file, shared by every extractor and rule."""
+        if self._nodes is None:
+            self._walk_once()
+        key = types[0] if len(types) == 1 else types
+        found = self._by_type.get(key)
+        if found is None:
+            nodes = self._nodes
+            indexes = self._positions.get(key, []) if len(types) == 1 \
+                else sorted(i for kind in types for i in self._positions.get(kind, ()))
+            found = self._by_type[key] = [nodes[i] for i in indexes]
+        return found
+
+    def walk_local(self, node, into_literals: bool = True) -> Iterator:
+        """`walk_local(node, into_literals)` read from the file's node list: the nodes under `node`
+        in source order, without asking tree-sitter for each node's children again."""
+        if node is None:
+            return
+        if self._nodes is None:
+            self._walk_once()
+        if self._depths is None:                 # no depth-annotated list: walk the tree itself
+            yield from walk_local(node, into_literals)
+            return
+        if self._order is None:
+            self._order = {current.id: index for index, current in enumerate(self._nodes)}
+        start = self._order.get(node.id)
+        if start is None:
+            yield from walk_local(node, into_literals)
+            return
+        nodes, types, depths = self._nodes, self._types, self._depths
+        top = depths[start]
+        index, end = start + 1, len(nodes)
+        while index < end and depths[index] > top:
+            yield nodes[index]
+            if types[index] == "func_literal" and not into_literals:
+                inner = depths[index]
+                index += 1
+                while index < end and depths[index] > inner:
+                    index += 1
+                continue
+            index += 1
+
+    def scattered_nodes_of(self, *types: str) -> list:
+        """`nodes_of` for node types that never nest in one another (`import_spec`,
+        `package_clause`), found by a tree-sitter query instead of a walk in Python: for a file
+        that needs nothing else, the tree is never materialised node by node."""
+        if self._nodes is not None or self.root is None:
+            return self.nodes_of(*types)
+        from tree_sitter import QueryCursor
+        captures = QueryCursor(_type_query(types)).captures(self.root)
+        return sorted((node for found in captures.values() for node in found), key=_start_byte)
+
+    def parent(self, node):
+        """`node.parent` from a per-file map: tree-sitter answers `.parent` by descending from the
+        root again on every call."""
+        parents = self._parents
+        if parents is None:
+            if self._nodes is None:
+                self._walk_once()
+            parents = self._parents = {}
+            if self._depths is not None:         # in a depth-first list, a node's parent is the
+                last_at_depth: list = []         # last node seen one level up
+                for current, depth in zip(self._nodes, self._depths):
+                    if depth < len(last_at_depth):
+                        last_at_depth[depth] = current
+                    else:
+                        last_at_depth.append(current)
+                    if depth:
+                        parents[current.id] = last_at_depth[depth - 1]
+            else:
+                for current in self._nodes:
+                    for child in current.children:
+                        parents[child.id] = current
+        return parents.get(node.id)
+
+    def enclosing_function(self, node):
+        """`enclosing_function(node)`, memoised per node."""
+        if node is None:
+            return None
+        key = node.id
+        if key in self._enclosing:
+            return self._enclosing[key]
+        current = self.parent(node)
+        while current is not None and current.type not in FUNCTION_TYPES:
+            current = self.parent(current)
+        self._enclosing[key] = current
+        return current
+
+    def outermost_function(self, node):
+        """`outermost_function(node)`, memoised per node."""
+        if node is None:
+            return None
+        key = node.id
+        if key in self._outermost:
+            return self._outermost[key]
+        current = node
+        found = None
+        while current is not None:
+            kind = current.type
+            if kind == "function_declaration" or kind == "method_declaration":
+                found = current
+                break
+            if kind == "func_literal":
+                found = current
+            current = self.parent(current)
+        self._outermost[key] = found
+        return found
+
+    def calls_in(self, func) -> list:
+        """The calls of `func`'s body outside nested `func` literals, in source order: what
+        `walk_local(body_of(func), into_literals=False)` yields of type call_expression."""
+        return self.local_nodes(func, "call_expression")
+
+    def local_nodes(self, func, kind: str) -> list:
+        """The nodes of type `kind` in `func`'s body outside nested `func` literals, in source
+        order (those `walk_local(body_of(func), into_literals=False)` yields)."""
+        body = body_of(func)
+        if body is None:
+            return []
+        grouped = self._owned.get(kind)
+        if grouped is None:
+            grouped = self._owned[kind] = {}
+            for node in self.nodes_of(kind):
+                owner = self.enclosing_function(node)
+                if owner is not None:
+                    grouped.setdefault(owner.id, []).append(node)
+        start, end = body.start_byte, body.end_byte
+        return [node for node in grouped.get(func.id, ())
+                if start <= node.start_byte and node.end_byte <= end]
+
+    def arguments(self, call) -> list:
+        """`arguments_of(call)`, memoised per call (a shared list: read it, do not change it)."""
+        if call is None:
+            return []
+        key = call.id
+        found = self._arguments.get(key)
+        if found is None:
+            found = self._arguments[key] = arguments_of(call)
+        return found
+
+    def call_parts(self, call) -> tuple[object | None, str]:
+        """`call_parts(call)`, memoised per call."""
+        if call is None:
+            return None, ""
+        key = call.id
+        found = self._calls.get(key)
+        if found is None:
+            found = self._calls[key] = call_parts(call, self)
+        return found
+
+    def qualified_call(self, call) -> tuple[str, str]:
+        """`qualified_call(call, view)`, memoised per call."""
+        if call is None:
+            return "", ""
+        key = call.id
+        found = self._qualified.get(key)
+        if found is None:
+            operand, name = self.call_parts(call)
+            found = self._qualified[key] = ("", name) if operand is None \
+                else (self.package_path(unparen(operand)), name)
+        return found
+
+    def handler_framework(self, func) -> str:
+        """`handler_framework(func, view)`, memoised per function."""
+        if func is None:
+            return ""
+        key = func.id
+        found = self._frameworks.get(key)
+        if found is None:
+            found = self._frameworks[key] = handler_framework(func, self)
+        return found
 
     def imports_any(self, *prefixes: str) -> bool:
         paths = [*self.imports.values(), *(p for p, _ in self.blank_imports)]
@@ -171,6 +424,18 @@ class GoFile:
             return self.methods.get((owner, name))
         found = [decl for (_, method), decl in self.methods.items() if method == name]
         return found[0] if len(found) == 1 else None
+
+
+@functools.cache
+def _type_query(types: tuple[str, ...]):
+    """A compiled query capturing every node of these types (compiled once per process)."""
+    from tree_sitter import Query
+    from prodcheck.parsing.treesitter import language
+    return Query(language("go"), " ".join(f"({kind}) @node" for kind in types))
+
+
+def _start_byte(node) -> int:
+    return node.start_byte
 
 
 def _descendants(node, *types: str) -> Iterator:
@@ -225,10 +490,10 @@ def type_ref(node, view: GoFile) -> tuple[str, str]:
             node = node.child_by_field_name("type")
             continue
         if node.type == "qualified_type":
-            package = text_of(node.child_by_field_name("package"))
-            return view.imports.get(package, ""), text_of(node.child_by_field_name("name"))
+            package = view.text(node.child_by_field_name("package"))
+            return view.imports.get(package, ""), view.text(node.child_by_field_name("name"))
         if node.type == "type_identifier":
-            return "", text_of(node)
+            return "", view.text(node)
         return "", ""
     return "", ""
 
@@ -236,6 +501,8 @@ def type_ref(node, view: GoFile) -> tuple[str, str]:
 # ---------------------------------------------------------------- syntax helpers
 
 def unparen(node):
+    if node is None or node.type != "parenthesized_expression":
+        return node
     for _ in range(MAX_DEPTH):
         if node is None or node.type != "parenthesized_expression":
             return node
@@ -253,39 +520,44 @@ def arguments_of(call) -> list:
     return [a for a in args.named_children if a.type != "comment"]
 
 
-def call_parts(call) -> tuple[object | None, str]:
-    """(operand, name) of `operand.name(...)`; (None, name) of `name(...)`; (None, "")."""
+def call_parts(call, view: GoFile | None = None) -> tuple[object | None, str]:
+    """(operand, name) of `operand.name(...)`; (None, name) of `name(...)`; (None, "").
+    `view.call_parts(call)` is the memoised form."""
     if call is None or call.type != "call_expression":
         return None, ""
     function = unparen(call.child_by_field_name("function"))
     if function is None:
         return None, ""
-    if function.type == "selector_expression":
-        return function.child_by_field_name("operand"), text_of(function.child_by_field_name("field"))
-    if function.type == "identifier":
-        return None, text_of(function)
-    if function.type == "generic_type":               # f[T](...)
-        return None, text_of(function.child_by_field_name("type"))
+    text = view.text if view is not None else text_of
+    kind = function.type
+    if kind == "selector_expression":
+        return function.child_by_field_name("operand"), text(function.child_by_field_name("field"))
+    if kind == "identifier":
+        return None, text(function)
+    if kind == "generic_type":               # f[T](...)
+        return None, text(function.child_by_field_name("type"))
     return None, ""
 
 
-def selector_names(node) -> list[str]:
+def selector_names(node, view: GoFile | None = None) -> list[str]:
     """`a.b.c` -> ["a", "b", "c"]; calls in the chain are skipped (`a.b().c` -> ["a", "b", "c"]);
     [] when the chain has no identifier root."""
+    text = view.text if view is not None else text_of
     parts: list[str] = []
     current = unparen(node)
     for _ in range(MAX_DEPTH):
         if current is None:
             return []
-        if current.type == "selector_expression":
-            parts.append(text_of(current.child_by_field_name("field")))
+        kind = current.type
+        if kind == "selector_expression":
+            parts.append(text(current.child_by_field_name("field")))
             current = unparen(current.child_by_field_name("operand"))
-        elif current.type == "call_expression":
+        elif kind == "call_expression":
             current = unparen(current.child_by_field_name("function"))
-        elif current.type in ("identifier", "package_identifier"):
-            parts.append(text_of(current))
+        elif kind == "identifier" or kind == "package_identifier":
+            parts.append(text(current))
             return list(reversed(parts))
-        elif current.type in ("unary_expression", "index_expression"):
+        elif kind == "unary_expression" or kind == "index_expression":
             current = unparen(current.child_by_field_name("operand"))
         else:
             return []
@@ -294,11 +566,7 @@ def selector_names(node) -> list[str]:
 
 def qualified_call(call, view: GoFile) -> tuple[str, str]:
     """(import path, name) of a package-level call `pkg.Name(...)`, else ("", name or "")."""
-    operand, name = call_parts(call)
-    if operand is None:
-        return "", name
-    operand = unparen(operand)
-    return view.package_path(operand), name
+    return view.qualified_call(call)
 
 
 def is_package_call(call, view: GoFile, paths: tuple[str, ...], names=None) -> bool:
@@ -463,17 +731,18 @@ def _block_index(block, view: GoFile | None) -> dict[str, list]:
     memo = view._blocks if view is not None else None
     if memo is not None and block.id in memo:
         return memo[block.id]
+    text = view.text if view is not None else text_of
     index: dict[str, list] = {}
     for statement in block.named_children:
         if statement.type == "short_var_declaration":
             left = statement.child_by_field_name("left")
             for target in (left.named_children if left is not None else []):
                 if target.type == "identifier":
-                    index.setdefault(text_of(target), []).append((statement.start_byte, statement))
+                    index.setdefault(text(target), []).append((statement.start_byte, statement))
         elif statement.type == "var_declaration":
             for spec in _descendants(statement, "var_spec"):
                 for target in spec.children_by_field_name("name"):
-                    index.setdefault(text_of(target), []).append((statement.start_byte, spec))
+                    index.setdefault(text(target), []).append((statement.start_byte, spec))
     if memo is not None:
         memo[block.id] = index
     return index
@@ -504,21 +773,30 @@ def _clause_declaration(statement, name: str, current):
     return None
 
 
-def declared_names(func) -> frozenset[str]:
-    """Every name a function declares: parameters, receiver, results, `:=`, `var`, range."""
+DECLARING = ("short_var_declaration", "range_clause", "var_spec", "const_spec")
+
+
+def declared_names(func, view: GoFile | None = None) -> frozenset[str]:
+    """Every name a function declares: parameters, receiver, results, `:=`, `var`, range. With the
+    file's `view`, the declarations come from its per-function index instead of a walk."""
+    text = view.text if view is not None else text_of
     names = {name for name, _ in params_of(func) if name}
     for part in ("receiver", "result"):
         node = func.child_by_field_name(part)
         if node is not None and node.type == "parameter_list":
             for decl in node.named_children:
-                names.update(text_of(n) for n in decl.children_by_field_name("name"))
-    for node in walk_local(body_of(func), into_literals=False):
+                names.update(text(n) for n in decl.children_by_field_name("name"))
+    if view is None:
+        declarations = [n for n in walk_local(body_of(func), into_literals=False) if n.type in DECLARING]
+    else:
+        declarations = [n for kind in DECLARING for n in view.local_nodes(func, kind)]
+    for node in declarations:
         if node.type in ("short_var_declaration", "range_clause"):
             left = node.child_by_field_name("left")
             if left is not None:
-                names.update(text_of(c) for c in left.named_children if c.type == "identifier")
-        elif node.type in ("var_spec", "const_spec"):
-            names.update(text_of(n) for n in node.children_by_field_name("name"))
+                names.update(text(c) for c in left.named_children if c.type == "identifier")
+        else:
+            names.update(text(n) for n in node.children_by_field_name("name"))
     return frozenset(names)
 
 
@@ -593,8 +871,9 @@ def string_of(node, consts: dict[str, str] | None = None, at=None, view: GoFile 
     literal = string_value(node)
     if literal is not None:
         return literal
+    text = view.text if view is not None else text_of
     if node.type == "identifier":
-        name = text_of(node)
+        name = text(node)
         if at is not None:
             decl = local_declaration(name, at, view)
             if decl is not None:
@@ -603,7 +882,7 @@ def string_of(node, consts: dict[str, str] | None = None, at=None, view: GoFile 
                     return string_of(value, consts, None, view)
                 return None
         return (consts or {}).get(name)
-    if node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) == "+":
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
         left = string_of(node.child_by_field_name("left"), consts, at, view)
         right = string_of(node.child_by_field_name("right"), consts, at, view)
         if left is not None and right is not None:
@@ -741,6 +1020,7 @@ def wraps_with(name: str) -> str:
     return "" if set(words(last)) & SETUP_WORDS else kind
 
 
+@functools.lru_cache(maxsize=4096)
 def middleware_kind(name: str) -> str:
     """"auth", "rate", "validation", "benign" or "" (unknown) for a middleware's name as written
     (`users.AuthMiddleware`, `middleware.JWT`, `jwtauth.Verifier`, `mw.RequireLogin`)."""
@@ -801,5 +1081,14 @@ def go_file(parsed) -> GoFile:
     view = parsed.memo.get("go.view")
     if view is None:
         tree = parsed.tree
-        view = parsed.memo["go.view"] = GoFile.of(parsed.path, tree.root_node if tree is not None else None)
+        view = parsed.memo["go.view"] = GoFile.of(parsed.path, tree.root_node if tree is not None else None,
+                                                  source_bytes(parsed), functools.partial(preorder, parsed))
     return view
+
+
+def source_bytes(parsed) -> bytes:
+    """The bytes tree-sitter parsed (the text encoded as `parse_source` encodes it), once per file."""
+    source = parsed.memo.get("go.source-bytes")
+    if source is None:
+        source = parsed.memo["go.source-bytes"] = parsed.text.encode("utf-8", errors="surrogatepass")
+    return source

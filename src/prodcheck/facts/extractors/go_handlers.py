@@ -65,22 +65,22 @@ def unknown(mechanism: str = "", evidence=None) -> Facet:
 
 def auth_check(func, view: GoFile) -> tuple[str, object | None]:
     """(mechanism, node) of a credential check written in the handler, or ("", None)."""
-    for node in walk_local(body_of(func)):
+    for node in view.walk_local(body_of(func)):
         kind = node.type
         if kind in ("interpreted_string_literal", "raw_string_literal"):
             if (string_value(node) or "").lower() == "authorization":
                 return "reads the Authorization header", node
         elif kind == "selector_expression":
-            name = text_of(node.child_by_field_name("field"))
+            name = view.text(node.child_by_field_name("field"))
             if name in ("StatusUnauthorized", "StatusForbidden") or name in AUTH_STATUS \
-                    and text_of(node.child_by_field_name("operand")) in ("echo", "fiber"):
+                    and view.text(node.child_by_field_name("operand")) in ("echo", "fiber"):
                 return "answers 401/403", node
-        elif kind == "int_literal" and text_of(node) in ("401", "403") and _in_call(node):
+        elif kind == "int_literal" and view.text(node) in ("401", "403") and _in_call(node):
             return "answers 401/403", node
         elif kind == "call_expression":
-            operand, name = call_parts(node)
+            operand, name = view.call_parts(node)
             if name in ("Parse", "ParseWithClaims") and operand is not None \
-                    and "jwt" in words(view.imports.get(text_of(operand), "")):
+                    and "jwt" in words(view.imports.get(view.text(operand), "")):
                 return "parses a JWT", node
     return "", None
 
@@ -100,13 +100,13 @@ def body_validation(func, view: GoFile) -> Facet:
     params = handler_params(func, view)
     contexts = {name for name, role in params.items() if role == "context"}
     requests = {name for name, role in params.items() if role == "request"}
-    body_text = text_of(body_of(func))
+    body_text = view.text(body_of(func))
     raw_body = ".Body" in body_text or "GetRawData" in body_text or ".Body()" in body_text
-    for node in walk_local(body_of(func)):
+    for node in view.walk_local(body_of(func)):
         if node.type != "call_expression":
             continue
-        operand, name = call_parts(node)
-        args = arguments_of(node)
+        operand, name = view.call_parts(node)
+        args = view.arguments(node)
         if operand is None:
             if _validation_name(name) and args:
                 validated, evidence = f"{name}()", node
@@ -116,7 +116,7 @@ def body_validation(func, view: GoFile) -> Facet:
         if name in BODY_BINDS or name == "BodyParser":
             target = args[0] if args else None
             bare = unparen(target)
-            if bare is not None and bare.type == "identifier" and text_of(bare) in contexts | requests:
+            if bare is not None and bare.type == "identifier" and view.text(bare) in contexts | requests:
                 # a custom binder handed the whole request: `form.Bind(c)`, `render.Bind(r, &v)`
                 if set(words(receiver_text)) & {"validator", "validation", "validated", "form"}:
                     validated, evidence = f"{receiver_text}.{name}(c)", node
@@ -132,8 +132,8 @@ def body_validation(func, view: GoFile) -> Facet:
             continue
         if name == "Decode" and unparen(operand).type == "call_expression":
             inner_operand, inner = call_parts(unparen(operand))
-            inner_args = arguments_of(unparen(operand))
-            if inner == "NewDecoder" and inner_args and ".Body" in text_of(inner_args[0]):
+            inner_args = view.arguments(unparen(operand))
+            if inner == "NewDecoder" and inner_args and ".Body" in view.text(inner_args[0]):
                 reads.append(("json.NewDecoder(r.Body).Decode", args[0] if args else None, False, node))
             continue
         if name == "Unmarshal" and len(args) >= 2 and raw_body \
@@ -188,9 +188,9 @@ def _binding_tags(target, at, view: GoFile) -> bool | None:
         return None
     if struct == "map":
         return False
-    for node in walk_local(struct):
+    for node in view.walk_local(struct):
         if node.type == "raw_string_literal" or node.type == "interpreted_string_literal":
-            for match in _BINDING_TAG.finditer(text_of(node)):
+            for match in _BINDING_TAG.finditer(view.text(node)):
                 value = match.group(1).strip()
                 if value and value not in ("-", "omitempty"):
                     return True
@@ -203,7 +203,7 @@ def _target_struct(target, at, view: GoFile):
         node = unparen(node.child_by_field_name("operand"))
     if node is None or node.type != "identifier":
         return None
-    name = text_of(node)
+    name = view.text(node)
     decl = local_declaration(name, at, view)
     type_node = declared_type(decl, name)
     if type_node is None:
@@ -212,8 +212,8 @@ def _target_struct(target, at, view: GoFile):
             value = unparen(value.child_by_field_name("operand"))
         if value is not None and value.type == "composite_literal":
             type_node = value.child_by_field_name("type")
-        elif value is not None and value.type == "call_expression" and call_parts(value)[1] == "new":
-            args = arguments_of(value)
+        elif value is not None and value.type == "call_expression" and view.call_parts(value)[1] == "new":
+            args = view.arguments(value)
             type_node = args[0] if args else None
     if type_node is None:
         return None
@@ -264,17 +264,17 @@ def _page_evidence(func):
 
 
 def _collection_read(func, view: GoFile):
-    for node in walk_local(body_of(func)):
+    for node in view.walk_local(body_of(func)):
         if node.type != "call_expression":
             continue
-        operand, name = call_parts(node)
+        operand, name = view.call_parts(node)
         if operand is None:
             continue
-        args = arguments_of(node)
+        args = view.arguments(node)
         if name == "Find" and args:
             first = unparen(args[0])
             if first is not None and first.type == "unary_expression" and is_slice_reference(first, node, view):
-                return f"Find(&{text_of(first.child_by_field_name('operand'))}) without a limit", node
+                return f"Find(&{view.text(first.child_by_field_name('operand'))}) without a limit", node
             if len(args) >= 2 and _looks_like_context(first) and not _single_filter(args[1]):
                 return "Find(ctx, filter) without a limit", node
         elif name in ("Select", "SelectContext") and args:
@@ -298,7 +298,7 @@ def is_slice_reference(ref, at, view: GoFile) -> bool:
     node = unparen(ref.child_by_field_name("operand"))
     if node is None or node.type != "identifier":
         return False
-    name = text_of(node)
+    name = view.text(node)
     decl = local_declaration(name, at, view)
     kind = declared_type(decl, name)
     if kind is not None:
@@ -309,8 +309,8 @@ def is_slice_reference(ref, at, view: GoFile) -> bool:
     if value.type == "composite_literal":
         kind = value.child_by_field_name("type")
         return kind is not None and kind.type == "slice_type"
-    if value.type == "call_expression" and call_parts(value)[1] == "make":
-        args = arguments_of(value)
+    if value.type == "call_expression" and view.call_parts(value)[1] == "make":
+        args = view.arguments(value)
         return bool(args) and args[0].type == "slice_type"
     return False
 

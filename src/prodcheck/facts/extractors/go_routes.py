@@ -41,8 +41,8 @@ from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.go_common import (
     GoFile, arguments_of, body_of, call_parts, composite_fields, composite_type, declared_type,
     declared_value, function_name, go_file, handler_framework, import_module, local_declaration,
-    middleware_kind, params_of, receiver_type, result_types, string_of, type_ref, unparen, walk_local,
-    words, wraps_with,
+    middleware_kind, params_of, receiver_type, result_types, string_of, type_ref, unparen, words,
+    wraps_with,
 )
 from prodcheck.facts.extractors.go_handlers import (
     absent, auth_check, body_validation, pagination, present, unknown,
@@ -50,7 +50,6 @@ from prodcheck.facts.extractors.go_handlers import (
 from prodcheck.facts.model import Mount, Route
 from prodcheck.facts.routes import join_path
 from prodcheck.model import Endpoint, Facet, FacetState
-from prodcheck.parsing.treesitter import text_of
 
 FRAMEWORK_PATHS = {
     "github.com/gin-gonic/gin": "gin",
@@ -263,13 +262,13 @@ class GoRouteScanner:
             if pname and fw:
                 env[pname] = Ref(f"{symbol}@{index}", fw, "method-param" if owner else "param",
                                  scope=func.id)
-        returned = _returned_names(func)
+        returned = _returned_names(func, self.view)
         self._visit(body_of(func), env, func, symbol, returned)
 
     def _prebind_fields(self) -> None:
         """Struct fields that hold a router made in this file: `s.router = gin.New()`,
         `&Server{router: chi.NewRouter()}`."""
-        for node in walk_local(self.view.root):
+        for node in self.view.nodes_of("assignment_statement", "composite_literal"):
             if node.type == "assignment_statement":
                 left = node.child_by_field_name("left")
                 right = node.child_by_field_name("right")
@@ -295,7 +294,7 @@ class GoRouteScanner:
         value = unparen(value)
         if value is None or value.type != "call_expression":
             return ""
-        operand, name = call_parts(value)
+        operand, name = self.view.call_parts(value)
         path = self.view.package_path(unparen(operand)) if operand is not None else ""
         fw = framework_of(path)
         return fw if fw and name in CONSTRUCTORS.get(fw, ()) else ""
@@ -335,8 +334,9 @@ class GoRouteScanner:
                     self._call(current, env, func, symbol)
                 except (AttributeError, TypeError, ValueError, IndexError):
                     pass
-            if current.child_count:
-                stack.extend(reversed(current.children))
+            children = current.children
+            if children:
+                stack.extend(children[::-1])
 
     def _bind(self, node, env: dict, func, symbol: str, returned: frozenset) -> None:
         if node.type == "var_spec":
@@ -355,7 +355,7 @@ class GoRouteScanner:
             return
         for target, value in zip(names, values):
             if target.type == "identifier":
-                name = text_of(target)
+                name = self.view.text(target)
                 if name == "_":
                     continue
                 if func is None or (node.type == "assignment_statement" and name not in env
@@ -407,7 +407,7 @@ class GoRouteScanner:
             return None
         kind = expr.type
         if kind == "identifier":
-            name = text_of(expr)
+            name = self.view.text(expr)
             found = env.get(name)
             if found is not None:
                 return found
@@ -428,14 +428,14 @@ class GoRouteScanner:
                     found = Ref(f"{self.view.module}:{key}", fw, "field-unseen")
                     self.fields[key] = found
             return found
-        if kind == "unary_expression" and text_of(expr.child_by_field_name("operator")) == "&":
+        if kind == "unary_expression" and self.view.text(expr.child_by_field_name("operator")) == "&":
             return self._evaluate(expr.child_by_field_name("operand"), env, hint, depth + 1)
         if kind == "call_expression":
             return self._call_value(expr, env, hint, depth)
         return None
 
     def _call_value(self, call, env: dict, hint: str, depth: int) -> Ref | None:
-        operand, name = call_parts(call)
+        operand, name = self.view.call_parts(call)
         if operand is None:
             func = self.view.functions.get(name)
             if func is not None and local_declaration(name, call, self.view) is None:
@@ -461,7 +461,7 @@ class GoRouteScanner:
 
     def _derive(self, base: Ref, method: str, call, env: dict) -> Ref | None:
         fw = base.framework
-        args = arguments_of(call)
+        args = self.view.arguments(call)
         position, scope = call.start_byte, _scope_id(call)
         if base.builder:
             if method == "Subrouter" and fw == "gorilla":
@@ -511,7 +511,7 @@ class GoRouteScanner:
     def _subrouter(self, base: Ref, method: str, call, env: dict) -> Ref | None:
         """chi `r.Route("/x", func(r chi.Router) {...})`, `r.Group(func(r chi.Router) {...})`,
         fiber `app.Route("/x", func(r fiber.Router) {...})`: the function runs on a sub-router."""
-        args = arguments_of(call)
+        args = self.view.arguments(call)
         if method == "Route":
             if not args:
                 return None
@@ -546,7 +546,7 @@ class GoRouteScanner:
     # ------------------------------------------------------------ calls
 
     def _call(self, call, env: dict, func, symbol: str) -> None:
-        operand, name = call_parts(call)
+        operand, name = self.view.call_parts(call)
         if operand is None:
             self._passing(call, env, name, None)
             return
@@ -567,7 +567,7 @@ class GoRouteScanner:
 
     def _registration(self, base: Ref, name: str, call, env: dict) -> None:
         fw = base.framework
-        args = arguments_of(call)
+        args = self.view.arguments(call)
         if base.builder:
             if fw == "gorilla" and name in ("HandlerFunc", "Handler") and args:
                 handler = self.handler(args[0], call, env, fw)
@@ -660,7 +660,7 @@ class GoRouteScanner:
         node = unparen(expr)
         if node is None or node.type != "call_expression":
             return ""
-        operand, name = call_parts(node)
+        operand, name = self.view.call_parts(node)
         if operand is None:
             return f"{self.view.module}:{name}" if name and name not in BUILTINS \
                 and not self.view.shadowed(name, at) else ""
@@ -679,7 +679,7 @@ class GoRouteScanner:
             if type_name:
                 return f"{import_module(path) if path else self.view.module}:{type_name}.{name}"
         if operand.type == "call_expression":
-            inner_operand, inner = call_parts(operand)
+            inner_operand, inner = self.view.call_parts(operand)
             inner_operand = unparen(inner_operand)
             if inner.startswith("New") and len(inner) > 3:
                 if inner_operand is None:
@@ -701,7 +701,7 @@ class GoRouteScanner:
                              verb=_verb_node(call))
 
     def _nethttp(self, base: Ref, call, env: dict) -> None:
-        args = arguments_of(call)
+        args = self.view.arguments(call)
         if len(args) < 2:
             return
         pattern = self._string(args[0], call)
@@ -710,7 +710,7 @@ class GoRouteScanner:
         method, path = split_pattern(pattern)
         handler = self.handler(args[1], call, env, "net/http")
         child = handler.router.root if handler.router is not None else ""
-        if not child and text_of(_verb_node(call)) == "Handle" and handler.func is None:
+        if not child and self.view.text(_verb_node(call)) == "Handle" and handler.func is None:
             built = self._built_by(_unwrapped(args[1]), call)
             if built and set(words(built.rpartition(".")[2].rpartition(":")[2])) & ROUTER_BUILDER_WORDS:
                 child = built
@@ -748,7 +748,7 @@ class GoRouteScanner:
 
     def _passing(self, call, env: dict, name: str, path: str | None, operand=None) -> None:
         """A router handed to a function: a middleware wrapping it, or the function's parameter."""
-        args = arguments_of(call)
+        args = self.view.arguments(call)
         refs = []
         for index, arg in enumerate(args):
             node = unparen(arg)
@@ -760,7 +760,7 @@ class GoRouteScanner:
                 refs.append((index, ref))
         if not refs:
             return
-        label = f"{text_of(operand)}.{name}" if operand is not None else (
+        label = f"{self.view.text(operand)}.{name}" if operand is not None else (
             f"{import_module(path)}.{name}" if path else name)
         kind = wraps_with(label)
         if kind:
@@ -797,7 +797,7 @@ class GoRouteScanner:
         if kind == "func_literal":
             return Handler(node, "<anonymous>")
         if kind == "identifier":
-            name = text_of(node)
+            name = self.view.text(node)
             ref = self._evaluate(node, env)
             if ref is not None:
                 return Handler(None, name, router=ref)
@@ -814,26 +814,26 @@ class GoRouteScanner:
         if kind == "selector_expression":
             ref = self._evaluate(node, env)
             if ref is not None:
-                return Handler(None, text_of(node), router=ref)
+                return Handler(None, self.view.text(node), router=ref)
             operand = unparen(node.child_by_field_name("operand"))
-            method = text_of(node.child_by_field_name("field"))
+            method = self.view.text(node.child_by_field_name("field"))
             if operand is not None and operand.type == "identifier" and view.package_path(operand):
-                return Handler(None, text_of(node))
+                return Handler(None, self.view.text(node))
             owner = self._receiver_type(operand, node)
             found = view.method_named(method, owner) if owner else view.method_named(method)
-            return Handler(found, text_of(node))
+            return Handler(found, self.view.text(node))
         if kind == "call_expression":
             return self._call_handler(node, at, env, fw, depth)
-        return Handler(None, text_of(node)[:60] or "<unknown>")
+        return Handler(None, self.view.text(node)[:60] or "<unknown>")
 
     def _call_handler(self, node, at, env: dict, fw: str, depth: int) -> Handler:
         view = self.view
-        operand, name = call_parts(node)
-        args = arguments_of(node)
+        operand, name = self.view.call_parts(node)
+        args = self.view.arguments(node)
         path = view.package_path(unparen(operand)) if operand is not None and unparen(operand).type == "identifier" else ""
         router = self._evaluate(node, env)
         if router is not None and not router.builder:
-            return Handler(None, text_of(node)[:60], router=router)
+            return Handler(None, self.view.text(node)[:60], router=router)
         if path == "net/http" and name in HTTP_WRAPPERS and len(args) > HTTP_WRAPPERS[name]:
             inner = self.handler(args[HTTP_WRAPPERS[name]], at, env, fw, depth + 1)
             if name == "StripPrefix":
@@ -842,10 +842,10 @@ class GoRouteScanner:
             return inner
         if name in ("Then", "ThenFunc") and operand is not None and args:
             chain = unparen(operand)
-            facets, opaque = self._classify_all(arguments_of(chain) if chain.type == "call_expression" else [])
+            facets, opaque = self._classify_all(self.view.arguments(chain) if chain.type == "call_expression" else [])
             inner = self.handler(args[0], at, env, fw, depth + 1)
             return Handler(inner.func, inner.name, facets + inner.facets, opaque or inner.opaque, inner.router)
-        label = text_of(node.child_by_field_name("function"))
+        label = self.view.text(node.child_by_field_name("function"))
         kind = middleware_kind(label)
         wrapped = [a for a in args if self._handler_like(unparen(a), depth)] \
             if fw in ("net/http", "chi", "gorilla") else []
@@ -870,38 +870,38 @@ class GoRouteScanner:
         if node.type == "func_literal":
             return True
         if node.type == "call_expression":
-            operand, name = call_parts(node)
+            operand, name = self.view.call_parts(node)
             if name in ("HandlerFunc", "Handler", "HandleFunc"):
                 return True
-            return any(self._handler_like(unparen(a), depth + 1) for a in arguments_of(node))
+            return any(self._handler_like(unparen(a), depth + 1) for a in self.view.arguments(node))
         if node.type == "identifier":
-            name = text_of(node)
+            name = self.view.text(node)
             decl = local_declaration(name, node, self.view)
             if decl is None:
                 func = self.view.functions.get(name)
                 return func is not None and bool(handler_framework(func, self.view))
             kind = declared_type(decl, name)
             if kind is not None:
-                return "Handler" in text_of(kind)
+                return "Handler" in self.view.text(kind)
             value = unparen(declared_value(decl, name))
             return value is not None and (value.type == "func_literal"
-                                          or value.type == "call_expression" and "Handler" in text_of(value))
+                                          or value.type == "call_expression" and "Handler" in self.view.text(value))
         if node.type == "selector_expression":
             operand = unparen(node.child_by_field_name("operand"))
             if operand is not None and operand.type == "identifier" and self.view.package_path(operand):
-                return text_of(node.child_by_field_name("field"))[:1].isupper()
-            method = self.view.method_named(text_of(node.child_by_field_name("field")))
+                return self.view.text(node.child_by_field_name("field"))[:1].isupper()
+            method = self.view.method_named(self.view.text(node.child_by_field_name("field")))
             return method is not None and bool(handler_framework(method, self.view))
         return False
 
     def _is_middleware_func(self, call) -> bool:
         """A call of a function of this file that takes a handler and returns one."""
-        operand, name = call_parts(call)
+        operand, name = self.view.call_parts(call)
         func = self.view.functions.get(name) if operand is None else None
         if func is None:
             return False
-        params = [text_of(t) for _, t in params_of(func)]
-        results = [text_of(t) for t in result_types(func)]
+        params = [self.view.text(t) for _, t in params_of(func)]
+        results = [self.view.text(t) for t in result_types(func)]
         return any("Handler" in p for p in params) and any("Handler" in r for r in results)
 
     def _classify_all(self, nodes, called=None) -> tuple[list, str]:
@@ -926,8 +926,8 @@ class GoRouteScanner:
         args = []
         if node.type == "call_expression":
             target = unparen(node.child_by_field_name("function"))
-            args = arguments_of(node)
-        label = text_of(target) if target is not None else ""
+            args = self.view.arguments(node)
+        label = self.view.text(target) if target is not None else ""
         if target is not None and target.type == "func_literal":
             return self._body_kind(target, "<anonymous>"), "<anonymous middleware>", node
         kind = middleware_kind(label)
@@ -953,15 +953,15 @@ class GoRouteScanner:
             return kind, label, node
         func = None
         if target is not None and target.type == "identifier":
-            func = self.view.functions.get(text_of(target))
+            func = self.view.functions.get(self.view.text(target))
             if func is None:
-                decl = local_declaration(text_of(target), target, self.view)
-                value = unparen(declared_value(decl, text_of(target))) if decl is not None else None
+                decl = local_declaration(self.view.text(target), target, self.view)
+                value = unparen(declared_value(decl, self.view.text(target))) if decl is not None else None
                 func = value if value is not None and value.type == "func_literal" else None
         elif target is not None and target.type == "selector_expression" and not path:
             operand = unparen(target.child_by_field_name("operand"))
             owner = self._receiver_type(operand, target) if operand is not None else ""
-            method = text_of(target.child_by_field_name("field"))
+            method = self.view.text(target.child_by_field_name("field"))
             func = self.view.method_named(method, owner) if owner else self.view.method_named(method)
         if func is not None:
             found = self._body_kind(func, label)
@@ -974,7 +974,7 @@ class GoRouteScanner:
         mechanism, _ = auth_check(func, self.view)
         if mechanism:
             return "auth"
-        text = text_of(body_of(func))
+        text = self.view.text(body_of(func))
         if "NewLimiter" in text or ".Allow()" in text and "limit" in text.lower():
             return "rate"
         return "benign" if func is not None else ""
@@ -1076,7 +1076,7 @@ class GoRouteScanner:
                 continue
             value = self._string(node, at)
             if value is None and node.type == "selector_expression":
-                field_name = text_of(node.child_by_field_name("field"))
+                field_name = self.view.text(node.child_by_field_name("field"))
                 if field_name.startswith("Method"):
                     value = field_name[len("Method"):]
             if value:
@@ -1094,9 +1094,9 @@ class GoRouteScanner:
             outer = parent.parent
             if outer is None or outer.type != "call_expression":
                 break
-            name = text_of(parent.child_by_field_name("field"))
+            name = self.view.text(parent.child_by_field_name("field"))
             if name == "Methods":
-                found.extend(self._methods(arguments_of(outer), outer))
+                found.extend(self._methods(self.view.arguments(outer), outer))
             current = outer
         return found
 
@@ -1108,7 +1108,7 @@ class GoRouteScanner:
     def _field_key(self, selector) -> str:
         """"Type.field" for `x.field` when x's type is known (a receiver, a parameter, a local)."""
         operand = unparen(selector.child_by_field_name("operand"))
-        name = text_of(selector.child_by_field_name("field"))
+        name = self.view.text(selector.child_by_field_name("field"))
         if operand is None or operand.type != "identifier" or not name:
             return ""
         owner = self._receiver_type(operand, selector)
@@ -1119,9 +1119,9 @@ class GoRouteScanner:
         struct = self.view.structs.get(owner)
         if struct is None:
             return ""
-        for node in walk_local(struct):
+        for node in self.view.walk_local(struct):
             if node.type == "field_declaration" and any(
-                    text_of(n) == name for n in node.children_by_field_name("name")):
+                    self.view.text(n) == name for n in node.children_by_field_name("name")):
                 return self._router_type(node.child_by_field_name("type"))
         return ""
 
@@ -1129,7 +1129,7 @@ class GoRouteScanner:
         """The local type name of an identifier: a receiver, a parameter, `x := &T{}`, `x := NewT()`."""
         if operand is None or operand.type != "identifier":
             return ""
-        name = text_of(operand)
+        name = self.view.text(operand)
         decl = local_declaration(name, at, self.view)
         if decl is None:
             return ""
@@ -1145,7 +1145,7 @@ class GoRouteScanner:
         if type_name and not path:
             return type_name
         if value is not None and value.type == "call_expression":
-            callee_operand, callee = call_parts(value)
+            callee_operand, callee = self.view.call_parts(value)
             if callee_operand is None and callee.startswith("New") and len(callee) > 3:
                 return callee[3:]
         return ""
@@ -1154,7 +1154,7 @@ class GoRouteScanner:
         """"pkg:Type" of a method call's receiver, when its type can be read."""
         if operand is None or operand.type != "identifier":
             return ""
-        name = text_of(operand)
+        name = self.view.text(operand)
         decl = local_declaration(name, at, self.view)
         if decl is None:
             return ""
@@ -1174,7 +1174,7 @@ class GoRouteScanner:
         if type_name:
             return f"{import_module(path) if path else self.view.module}:{type_name}"
         if value is not None and value.type == "call_expression":
-            callee_operand, callee = call_parts(value)
+            callee_operand, callee = self.view.call_parts(value)
             callee_operand = unparen(callee_operand)
             package = self.view.package_path(callee_operand) if callee_operand is not None \
                 and callee_operand.type == "identifier" else ""
@@ -1187,14 +1187,14 @@ class GoRouteScanner:
     def _field_type(self, selector, at) -> str:
         """"pkg:Type" of a struct field `x.f`, when x's struct is declared in this file."""
         holder = unparen(selector.child_by_field_name("operand"))
-        name = text_of(selector.child_by_field_name("field"))
+        name = self.view.text(selector.child_by_field_name("field"))
         owner = self._receiver_type(holder, at) if holder is not None else ""
         struct = self.view.structs.get(owner)
         if struct is None:
             return ""
-        for node in walk_local(struct):
+        for node in self.view.walk_local(struct):
             if node.type == "field_declaration" and any(
-                    text_of(n) == name for n in node.children_by_field_name("name")):
+                    self.view.text(n) == name for n in node.children_by_field_name("name")):
                 path, type_name = type_ref(node.child_by_field_name("type"), self.view)
                 if not type_name or _library(path):
                     return ""
@@ -1204,10 +1204,10 @@ class GoRouteScanner:
     def _callee_symbol(self, fn, at) -> str:
         fn = unparen(fn)
         if fn.type == "identifier":
-            name = text_of(fn)
+            name = self.view.text(fn)
             return f"{self.view.module}:{name}" if name in self.view.functions else ""
         operand = unparen(fn.child_by_field_name("operand"))
-        name = text_of(fn.child_by_field_name("field"))
+        name = self.view.text(fn.child_by_field_name("field"))
         path = self.view.package_path(operand) if operand is not None and operand.type == "identifier" else ""
         if path:
             return f"{import_module(path)}:{name}"
@@ -1250,15 +1250,14 @@ def _outer(node):
     return None
 
 
-def _returned_names(func) -> frozenset[str]:
+def _returned_names(func, view: GoFile) -> frozenset[str]:
     names = set()
-    for node in walk_local(body_of(func), into_literals=False):
-        if node.type == "return_statement":
-            for child in node.named_children:
-                values = child.named_children if child.type == "expression_list" else [child]
-                for value in values[:1]:
-                    if value.type == "identifier":
-                        names.add(text_of(value))
+    for node in view.local_nodes(func, "return_statement"):
+        for child in node.named_children:
+            values = child.named_children if child.type == "expression_list" else [child]
+            for value in values[:1]:
+                if value.type == "identifier":
+                    names.add(view.text(value))
     return frozenset(names)
 
 

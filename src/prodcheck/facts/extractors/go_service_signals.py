@@ -19,12 +19,10 @@ from __future__ import annotations
 
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.go_common import (
-    GoFile, arguments_of, call_parts, enclosing_function, function_name, go_file, handler_framework,
-    handler_params, middleware_kind, outermost_function, params_of, result_types, selector_names,
-    unparen, walk_local, words,
+    GoFile, function_name, go_file, handler_params, middleware_kind, params_of, result_types,
+    selector_names, unparen, words,
 )
 from prodcheck.facts.model import Signal
-from prodcheck.parsing.treesitter import string_value, text_of, walk
 
 TRACING_IMPORTS = ("go.opentelemetry.io/contrib/instrumentation", "go.opencensus.io/plugin/ochttp",
                    "gopkg.in/DataDog/dd-trace-go.v1/contrib", "github.com/DataDog/dd-trace-go/contrib",
@@ -68,21 +66,22 @@ def extract(parsed, builder) -> None:
             add("go-rate-limiter", view.root, path)
         if any(path == p or path.startswith(p + "/") for p in BODY_LIMIT_IMPORTS):
             add("go-body-limit", view.root, path)
-    for node in walk(view.root):
+    for node in view.nodes_of("call_expression", "selector_expression", "interpreted_string_literal",
+                              "raw_string_literal"):
         kind = node.type
         if kind == "call_expression":
             _call(view, node, add)
         elif kind == "selector_expression":
             _selector(view, node, add)
-        elif kind in ("interpreted_string_literal", "raw_string_literal"):
-            value = (string_value(node) or "").strip().lower()
-            if value in REQUEST_ID_HEADERS:
-                add("go-request-id", node, f"header {string_value(node)}")
+        else:                            # a string literal: its text without the quotes
+            literal = view.text(node)[1:-1]
+            if literal.strip().lower() in REQUEST_ID_HEADERS:
+                add("go-request-id", node, f"header {literal}")
 
 
 def _selector(view: GoFile, node, add) -> None:
     """`middleware.RequestID` passed as a value (chi `r.Use(middleware.RequestID)`)."""
-    field = text_of(node.child_by_field_name("field"))
+    field = view.text(node.child_by_field_name("field"))
     operand = unparen(node.child_by_field_name("operand"))
     if operand is None or operand.type != "identifier":
         return
@@ -90,18 +89,18 @@ def _selector(view: GoFile, node, add) -> None:
     if not path:
         return
     if field in ("RequestID", "RequestIDWithConfig", "RequestIDHandler"):
-        add("go-request-id", node, f"{text_of(operand)}.{field}")
+        add("go-request-id", node, f"{view.text(operand)}.{field}")
     elif field in ("RateLimiter", "RateLimiterWithConfig"):
-        add("go-rate-limiter", node, f"{text_of(operand)}.{field}")
+        add("go-rate-limiter", node, f"{view.text(operand)}.{field}")
     elif field in ("BodyLimit", "BodyLimitWithConfig", "RequestSize") and "middleware" in path:
-        add("go-body-limit", node, f"{text_of(operand)}.{field}")
+        add("go-body-limit", node, f"{view.text(operand)}.{field}")
 
 
 def _call(view: GoFile, call, add) -> None:
-    operand, name = call_parts(call)
+    operand, name = view.call_parts(call)
     operand = unparen(operand)
     path = view.package_path(operand) if operand is not None and operand.type == "identifier" else ""
-    label = ".".join(selector_names(call.child_by_field_name("function"))) or name
+    label = ".".join(selector_names(call.child_by_field_name("function"), view)) or name
     if name == "New" and path.endswith("/requestid"):
         add("go-request-id", call, label)
     elif "".join(words(name)) in ("requestid", "withrequestid", "requestidmiddleware", "correlationid",
@@ -113,46 +112,49 @@ def _call(view: GoFile, call, add) -> None:
         add("go-body-limit", call, label)
     elif path == "net/http" and name == "MaxBytesReader" and _in_middleware(call, view):
         add("go-body-limit", call, label)
-    if path == "log" and name in LOG_CALLS and function_name(outermost_function(call)) not in ("", "main", "init"):
+    if path == "log" and name in LOG_CALLS and function_name(view.outermost_function(call)) not in ("", "main", "init"):
         add("go-stdlog-call", call, label)
     _body_read(view, call, operand, name, path, add)
 
 
 def _in_middleware(call, view: GoFile) -> bool:
-    func = outermost_function(call)
+    func = view.outermost_function(call)
     if func is None:
         return False
-    texts = [text_of(t) for _, t in params_of(func)] + [text_of(t) for t in result_types(func)]
+    texts = [view.text(t) for _, t in params_of(func)] + [view.text(t) for t in result_types(func)]
     return any("Handler" in t or t.endswith("Middleware") or "MiddlewareFunc" in t for t in texts)
 
 
 def _body_read(view: GoFile, call, operand, name: str, path: str, add) -> None:
-    func = enclosing_function(call)
+    if name not in GIN_BODY_READS and not (name == "ReadAll" and path in ("io", "io/ioutil")
+                                           or name == "NewDecoder" and path in DECODERS):
+        return                           # no body read, whatever the function
+    func = view.enclosing_function(call)
     if func is None:
         return
-    if not handler_framework(func, view):
-        func = outermost_function(call)
-        if func is None or not handler_framework(func, view):
+    if not view.handler_framework(func):
+        func = view.outermost_function(call)
+        if func is None or not view.handler_framework(func):
             return                       # a helper or a binding library, not a request handler
     roles = handler_params(func, view)
-    args = arguments_of(call)
+    args = view.arguments(call)
     label = ""
-    if path in ("io", "io/ioutil") and name == "ReadAll" and args and _raw_body(args[0], roles):
-        label = f"{text_of(operand)}.ReadAll({text_of(args[0])})"
-    elif path in DECODERS and name == "NewDecoder" and args and _raw_body(args[0], roles):
-        label = f"{text_of(operand)}.NewDecoder({text_of(args[0])})"
-    elif operand is not None and operand.type == "identifier" and roles.get(text_of(operand)) == "context":
+    if path in ("io", "io/ioutil") and name == "ReadAll" and args and _raw_body(args[0], roles, view):
+        label = f"{view.text(operand)}.ReadAll({view.text(args[0])})"
+    elif path in DECODERS and name == "NewDecoder" and args and _raw_body(args[0], roles, view):
+        label = f"{view.text(operand)}.NewDecoder({view.text(args[0])})"
+    elif operand is not None and operand.type == "identifier" and roles.get(view.text(operand)) == "context":
         imports = set(view.imports.values())
         if GIN in imports and name in GIN_BODY_READS or imports & set(ECHO) and name == "Bind":
-            label = f"{text_of(operand)}.{name}"
-    if not label or _limits_itself(func):
+            label = f"{view.text(operand)}.{name}"
+    if not label or _limits_itself(func, view):
         return
     add("go-body-read", call, label, once=False)
 
 
-def _raw_body(node, roles: dict[str, str]) -> bool:
+def _raw_body(node, roles: dict[str, str], view: GoFile) -> bool:
     """`r.Body` of the handler's request, gin `c.Request.Body`, echo `c.Request().Body`."""
-    names = selector_names(node)
+    names = selector_names(node, view)
     if len(names) == 2 and names[1] == "Body":
         return roles.get(names[0]) == "request"
     if len(names) == 3 and names[1:] == ["Request", "Body"]:
@@ -160,10 +162,10 @@ def _raw_body(node, roles: dict[str, str]) -> bool:
     return False
 
 
-def _limits_itself(func) -> bool:
-    for node in walk_local(func):
+def _limits_itself(func, view: GoFile) -> bool:
+    for node in view.walk_local(func):
         if node.type == "call_expression":
-            _, name = call_parts(node)
+            _, name = view.call_parts(node)
             if name in ("MaxBytesReader", "LimitReader"):
                 return True
     return False

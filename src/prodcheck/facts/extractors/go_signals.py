@@ -24,11 +24,9 @@ from __future__ import annotations
 
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.go_common import (
-    GoFile, arguments_of, call_parts, composite_fields, composite_type, enclosing_function,
-    function_name, go_file, handler_framework, outermost_function, string_of, unparen, words,
+    GoFile, composite_fields, composite_type, function_name, go_file, string_of, unparen, words,
 )
 from prodcheck.facts.model import Signal
-from prodcheck.parsing.treesitter import text_of, walk
 
 GRACEFUL_LIBRARIES = ("github.com/fvbock/endless", "github.com/facebookgo/grace", "github.com/cloudflare/tableflip",
                       "gopkg.in/tylerb/graceful.v1", "github.com/tylerb/graceful", "go.uber.org/fx",
@@ -50,22 +48,22 @@ def extract(parsed, builder) -> None:
     for path in view.imports.values():
         if any(path == lib or path.startswith(lib + "/") for lib in GRACEFUL_LIBRARIES):
             signals.append(Signal("go-server-shutdown", view.location(view.root), path))
-    for node in walk(view.root):
+    for node in view.nodes_of("call_expression", "composite_literal"):
         if node.type == "call_expression":
             _call(view, node, signals)
-        elif node.type == "composite_literal":
+        else:
             _server_literal(view, node, signals)
 
 
 def _call(view: GoFile, call, signals: list) -> None:
-    operand, name = call_parts(call)
+    operand, name = view.call_parts(call)
     operand = unparen(operand)
     package = view.package_path(operand) if operand is not None and operand.type == "identifier" else ""
-    args = arguments_of(call)
+    args = view.arguments(call)
     if package == "os/signal" and name in ("Notify", "NotifyContext"):
         signals.append(Signal("go-signal-notify", view.location(call), name))
     elif name in SHUTDOWN_METHODS and operand is not None and not package:
-        signals.append(Signal("go-server-shutdown", view.location(call), f"{text_of(operand)}.{name}"))
+        signals.append(Signal("go-server-shutdown", view.location(call), f"{view.text(operand)}.{name}"))
     elif package == "net/http" and name in ("ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS"):
         handler_at = {"ListenAndServe": 1, "ListenAndServeTLS": 3, "Serve": 1, "ServeTLS": 1}[name]
         if len(args) > handler_at and _default_mux(view, args[handler_at]):
@@ -76,15 +74,15 @@ def _call(view: GoFile, call, signals: list) -> None:
         if "/debug/" not in pattern:
             signals.append(Signal("go-default-mux-route", view.location(call), pattern))
     elif package in PRINT_FUNCTIONS and name in PRINT_FUNCTIONS[package] and _in_handler(view, call):
-        signals.append(Signal("go-print-in-handler", view.location(call), f"{text_of(operand)}.{name}"))
-    if _conditional(call):
+        signals.append(Signal("go-print-in-handler", view.location(call), f"{view.text(operand)}.{name}"))
+    if _conditional(call, view):
         return
     if package.startswith("github.com/gin-contrib/pprof") and name in ("Register", "RouteRegister"):
-        signals.append(Signal("go-profiler-route", view.location(call), f"{text_of(operand)}.{name}"))
+        signals.append(Signal("go-profiler-route", view.location(call), f"{view.text(operand)}.{name}"))
     elif name in ("Mount", "Handle", "HandleFunc") and len(args) >= 2:
         handler = unparen(args[-1])
         handler_call = handler if handler is not None and handler.type == "call_expression" else None
-        inner_operand, inner = call_parts(handler_call) if handler_call is not None else (None, "")
+        inner_operand, inner = view.call_parts(handler_call) if handler_call is not None else (None, "")
         inner_operand = unparen(inner_operand)
         inner_package = view.package_path(inner_operand) if inner_operand is not None \
             and inner_operand.type == "identifier" else ""
@@ -93,17 +91,17 @@ def _call(view: GoFile, call, signals: list) -> None:
         elif handler is not None and handler.type == "selector_expression":
             holder = unparen(handler.child_by_field_name("operand"))
             if holder is not None and view.package_path(holder) == "net/http/pprof" \
-                    and text_of(handler.child_by_field_name("field")) in PPROF_HANDLERS \
+                    and view.text(handler.child_by_field_name("field")) in PPROF_HANDLERS \
                     and not (package == "net/http" and name in ("Handle", "HandleFunc")) \
                     and _first_profiler_route(view, call, signals):
-                signals.append(Signal("go-profiler-route", view.location(call), text_of(handler)))
+                signals.append(Signal("go-profiler-route", view.location(call), view.text(handler)))
 
 
 def _first_profiler_route(view: GoFile, call, signals: list) -> bool:
     """One signal per function, and none inside a function that only builds a profiler router for
     others to mount (chi's `middleware.Profiler()`, a `pprofRoutes(r)` helper): the mount is the
     exposure."""
-    func = outermost_function(call)
+    func = view.outermost_function(call)
     name = function_name(func) if func is not None else ""
     if set(words(name)) & {"profiler", "pprof", "profiling"}:
         return False
@@ -134,27 +132,27 @@ def _default_mux(view: GoFile, node) -> bool:
     if node.type == "selector_expression":
         operand = unparen(node.child_by_field_name("operand"))
         return view.package_path(operand) == "net/http" \
-            and text_of(node.child_by_field_name("field")) == "DefaultServeMux"
+            and view.text(node.child_by_field_name("field")) == "DefaultServeMux"
     return False
 
 
 def _in_handler(view: GoFile, node) -> bool:
-    func = enclosing_function(node)
+    func = view.enclosing_function(node)
     while func is not None:
-        if handler_framework(func, view):
+        if view.handler_framework(func):
             return True
-        func = enclosing_function(func)
+        func = view.enclosing_function(func)
     return False
 
 
-def _conditional(node) -> bool:
+def _conditional(node, view: GoFile) -> bool:
     """Inside an `if` or `switch` of its function (enabled by a flag or an environment check)."""
-    current = node.parent
+    current = view.parent(node)
     while current is not None and current.type not in ("function_declaration", "method_declaration",
                                                           "func_literal"):
         if current.type in ("if_statement", "expression_switch_statement", "type_switch_statement"):
             return True
-        current = current.parent
+        current = view.parent(current)
     return False
 
 

@@ -9,18 +9,14 @@ a call `users.Find(x)` in one package resolves to `func Find` of the package it 
 from __future__ import annotations
 
 from prodcheck.facts.extract import Extractor
-from prodcheck.taint.go_lowering import import_resolver, lower_file, module_path, package_path
+from prodcheck.facts.extractors.go_common import source_bytes
+from prodcheck.taint.go_lowering import file_package, lower_file
 
 
 def extract(parsed, builder) -> None:
-    source = parsed.memo.get("go.source-bytes")
-    if source is None:
-        source = parsed.text.encode("utf-8", errors="surrogatepass")
-        parsed.memo["go.source-bytes"] = source
-    abspath = parsed.source.abspath
-    package = package_path(parsed.path, abspath)
-    builder.functions.extend(lower_file(parsed.tree.root_node, parsed.path, package, source,
-                                        import_resolver(parsed.path, abspath), module_path(parsed.path, abspath)))
+    package, resolver, module = file_package(parsed.path, parsed.source.abspath)
+    builder.functions.extend(lower_file(parsed.tree.root_node, parsed.path, package, source_bytes(parsed),
+                                        resolver, module))
 
 
 EXTRACTOR = Extractor("go-taint", extract, languages=("go",), kinds=("source",))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.model import Entrypoint, Import
 from prodcheck.model import Location
-from prodcheck.parsing.treesitter import string_value, text_of, walk
+from prodcheck.parsing.treesitter import preorder, string_value, text_of
 
 # Imported modules that make `<x>.listen(...)` a server start, by priority: the first one a file
 # imports names the framework of its listen calls.
@@ -27,8 +27,8 @@ def extract(parsed, builder) -> None:
     bindings: dict[str, str] = {}          # local name -> module it was imported from
     calls = []
     exports = []                           # `export default <value>` statements
-    for node in walk(parsed.tree.root_node):
-        kind = node.type
+    listed = preorder(parsed)
+    for node, kind in zip(listed.nodes, listed.types):
         if kind == "import_statement":
             _import_statement(node, builder, bindings)
         elif kind == "export_statement":

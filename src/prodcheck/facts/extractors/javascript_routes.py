@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors import js_nestjs
 from prodcheck.facts.extractors.js_common import (
-    FileView, arguments_of, call_parts, callee, file_view, member_names, param_type, params_of, unwrap,
+    FileView, callee, file_view, member_names, param_type, params_of, unwrap,
     words,
 )
 from prodcheck.facts.extractors.js_express import EXPRESS, ERROR_PARAM_NAMES, RouterScanner
@@ -94,9 +94,9 @@ def _signals(view: FileView, scanner: RouterScanner, builder) -> None:
 
 
 def _call_signals(view: FileView, scanner: RouterScanner, call, signals, sentry: bool) -> None:
-    receiver, method = call_parts(call)
+    receiver, method = view.call_parts(call)
     names = member_names(receiver) if receiver is not None else []
-    args = arguments_of(call)
+    args = view.arguments(call)
     made = scanner.constructed(call) if call.type == "call_expression" else None
     if made is not None and made[1] == "app":
         signals.append(Signal("js-http-app", view.location(call), made[0]))

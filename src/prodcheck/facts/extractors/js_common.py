@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from prodcheck.facts.extractors.python_common import name_tokens
 from prodcheck.facts.extractors.python_handlers import PAGINATION_NAMES, RATE_WORDS, name_role
 from prodcheck.model import Facet, FacetState, Location
-from prodcheck.parsing.treesitter import string_value, text_of
+from prodcheck.parsing.treesitter import Preorder, preorder, preorder_of, string_value, text_of
 
 JS_SUFFIXES = (".d.ts", ".tsx", ".ts", ".mts", ".cts", ".jsx", ".js", ".mjs", ".cjs")
 PATH_ALIASES = ("@/", "~/", "#/", "@src/", "src/", "@app/")
@@ -34,6 +34,13 @@ FUNCTION_TYPES = frozenset({
 WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression",
                       "non_null_expression", "type_assertion", "await_expression"})
 SCOPE_TYPES = FUNCTION_TYPES | {"program", "class_body"}
+_OPAQUE_TYPES = FUNCTION_TYPES | {"class_declaration", "class"}     # what `walk_local` does not enter
+# node type -> the `FileView` list that indexes it
+_INDEXED = {"call_expression": "calls", "new_expression": "calls", **dict.fromkeys(FUNCTION_TYPES, "functions"),
+            "class_declaration": "classes", "abstract_class_declaration": "classes", "class": "classes",
+            "object": "objects"}
+_DECLARING = frozenset({"import_statement", "variable_declarator", "function_declaration",
+                        "generator_function_declaration", "class_declaration", "abstract_class_declaration"})
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "options", "head", "all")
 MAX_DEPTH = 48                    # bound on the recursive helpers (long `+` chains, nesting)
 _PARAM = re.compile(r":([A-Za-z_$][A-Za-z0-9_$]*)(?:\([^)]*\))?[?*+]?")
@@ -116,43 +123,59 @@ class FileView:
     functions: list = field(default_factory=list)    # function nodes, in source order
     classes: list = field(default_factory=list)      # class declarations and expressions
     objects: list = field(default_factory=list)      # object literals
+    parts: dict = field(default_factory=dict, repr=False)   # call node -> its `call_parts`
+    args: dict = field(default_factory=dict, repr=False)    # call node -> its `arguments_of`
+    chains: dict = field(default_factory=dict, repr=False)  # node -> its `member_names`
+    outer: dict = field(default_factory=dict, repr=False)   # scope node -> the scope around it
 
     @classmethod
-    def of(cls, path: str, root) -> FileView:
+    def of(cls, path: str, root, listed: Preorder | None = None) -> FileView:
+        """The view of the tree under `root`; `listed` is its `Preorder` when the caller has it."""
         view = cls(path, module_of(path), root)
-        view._index()
+        if root is not None:
+            view._index(listed or preorder_of(root))
         return view
 
-    def _index(self) -> None:
-        stack = [root for root in [self.root] if root is not None]
-        while stack:
-            node = stack.pop()
-            kind = node.type
-            if kind in ("call_expression", "new_expression"):
-                self.calls.append(node)
-            elif kind in FUNCTION_TYPES:
-                self.functions.append(node)
-            elif kind in ("class_declaration", "abstract_class_declaration", "class"):
-                self.classes.append(node)
-            elif kind == "object":
-                self.objects.append(node)
+    def _index(self, listed: Preorder) -> None:
+        nodes, types = listed.nodes, listed.types
+        found = {"calls": self.calls, "functions": self.functions, "classes": self.classes, "objects": self.objects}
+        for position in [i for i, kind in enumerate(types) if kind in _INDEXED]:
+            kind = types[position]
+            node = nodes[position]
+            found[_INDEXED[kind]].append(node)
+            if kind == "call_expression":
+                spec = required_spec(node)
+                if spec is not None:
+                    self.packages.add(spec)
+        for node, kind in self._declaration_order(listed):
             if kind == "import_statement":
                 self._import(node)
             elif kind == "variable_declarator":
                 self._declarator(node)
-            elif kind in ("function_declaration", "generator_function_declaration", "class_declaration",
-                          "abstract_class_declaration"):
+            else:
                 name = node.child_by_field_name("name")
                 if name is not None:
                     self.declarations[(scope_of(node).id, text_of(name))] = node
-            elif kind == "call_expression":
-                spec = required_spec(node)
-                if spec is not None:
-                    self.packages.add(spec)
+
+    def _declaration_order(self, listed: Preorder) -> Iterator[tuple[object, str]]:
+        """The declarations and imports (node, type) in the order they are recorded: a later record
+        of a name replaces an earlier one, and the order is depth first with the last child first,
+        so the first of two declarations of a name in a scope is kept. In a tree without syntax
+        errors no declaration or import holds another one of the same scope, so the reversed
+        `Preorder` keeps the same ones; a broken tree may nest anything, and is walked."""
+        if not self.root.has_error:
+            nodes, types = listed.nodes, listed.types
+            for position in reversed([i for i, kind in enumerate(types) if kind in _DECLARING]):
+                yield nodes[position], types[position]
+            return
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            if kind in _DECLARING:
+                yield node, kind
             if node.child_count:
                 stack.extend(node.children)
-        for found in (self.calls, self.functions, self.classes, self.objects):
-            found.sort(key=lambda n: n.start_byte)
 
     def _import(self, node) -> None:
         spec = string_value(node.child_by_field_name("source"))
@@ -224,8 +247,15 @@ class FileView:
                 return found
             if scope.type == "program":
                 return None
-            scope = scope_of(scope)
+            scope = self.outer_scope(scope)
         return None
+
+    def outer_scope(self, scope):
+        """`scope_of(scope)`, memoised: every lookup climbs the same few scopes."""
+        if scope in self.outer:
+            return self.outer[scope]
+        found = self.outer[scope] = scope_of(scope)
+        return found
 
     def value_of(self, name: str, at):
         """The initial value of a local variable (or the function declaration of that name)."""
@@ -250,6 +280,29 @@ class FileView:
                     local.child_by_field_name("value")) is None and scope_of(local).type != "program":
                 return None
         return found
+
+    def call_parts(self, call) -> tuple[object | None, str]:
+        """`call_parts(call)`, memoised: most rules start from it on every call of the file."""
+        found = self.parts.get(call)
+        if found is None:
+            found = self.parts[call] = call_parts(call)
+        return found
+
+    def arguments(self, call) -> list:
+        """`arguments_of(call)` (a fresh list), memoised like `call_parts`."""
+        found = self.args.get(call)
+        if found is None:
+            found = self.args[call] = arguments_of(call)
+        return list(found)
+
+    def member_names(self, node) -> list[str]:
+        """`member_names(node)` (a fresh list), memoised like `call_parts`."""
+        if node is None:
+            return []
+        found = self.chains.get(node)
+        if found is None:
+            found = self.chains[node] = member_names(node)
+        return list(found)
 
     def binds(self, name: str, *packages: str) -> bool:
         found = self.imports.get(name)
@@ -320,13 +373,20 @@ def _is_const(declarator) -> bool:
 
 def unwrap(node):
     """The expression inside parentheses, `await`, `as T`, `x!`, `<T>x`, `satisfies T`."""
+    if node is None or node.type not in WRAPPERS:      # the usual case, without setting up the loop
+        return node
     for _ in range(16):
         if node is None or node.type not in WRAPPERS:
             return node
-        inner = [c for c in node.named_children if c.type not in ("type_arguments", "comment")
-                 and not c.type.endswith("_type") and c.type not in ("type_identifier", "predefined_type")]
+        inner = [c for c in node.named_children if _is_wrapped_value(c.type)]
         node = inner[0] if inner else None
     return node
+
+
+def _is_wrapped_value(kind: str) -> bool:
+    """A child of a wrapper that is the wrapped expression, not a type or a comment."""
+    return kind not in ("type_arguments", "comment", "type_identifier", "predefined_type") \
+        and not kind.endswith("_type")
 
 
 def arguments_of(call) -> list:
@@ -341,15 +401,26 @@ def arguments_of(call) -> list:
 
 def call_parts(call) -> tuple[object | None, str]:
     """(receiver, method) of `receiver.method(...)`; (None, name) of `name(...)`; (None, "")."""
-    if call is None or call.type not in ("call_expression", "new_expression"):
+    if call is None:
         return None, ""
-    function = call.child_by_field_name("function" if call.type == "call_expression" else "constructor")
-    function = unwrap(function)
+    kind = call.type
+    if kind == "call_expression":
+        function = call.child_by_field_name("function")
+    elif kind == "new_expression":
+        function = call.child_by_field_name("constructor")
+    else:
+        return None, ""
     if function is None:
         return None, ""
-    if function.type == "member_expression":
+    function_kind = function.type
+    if function_kind in WRAPPERS:
+        function = unwrap(function)
+        if function is None:
+            return None, ""
+        function_kind = function.type
+    if function_kind == "member_expression":
         return function.child_by_field_name("object"), text_of(function.child_by_field_name("property"))
-    if function.type == "identifier":
+    if function_kind == "identifier":
         return None, text_of(function)
     return None, ""
 
@@ -368,18 +439,19 @@ def member_names(node) -> list[str]:
     for _ in range(64):
         if current is None:
             return []
-        if current.type == "member_expression":
+        kind = current.type
+        if kind == "member_expression":
             parts.append(text_of(current.child_by_field_name("property")))
             current = unwrap(current.child_by_field_name("object"))
-        elif current.type == "subscript_expression":
+        elif kind == "subscript_expression":
             key = string_value(current.child_by_field_name("index"))
             if key is None:
                 return []
             parts.append(key)
             current = unwrap(current.child_by_field_name("object"))
-        elif current.type == "call_expression":
+        elif kind == "call_expression":
             current = unwrap(current.child_by_field_name("function"))
-        elif current.type in ("identifier", "this", "property_identifier", "shorthand_property_identifier"):
+        elif kind in ("identifier", "this", "property_identifier", "shorthand_property_identifier"):
             parts.append(text_of(current))
             return list(reversed(parts))
         else:
@@ -393,11 +465,12 @@ def root_identifier(node):
     for _ in range(64):
         if current is None:
             return None
-        if current.type == "identifier":
+        kind = current.type
+        if kind == "identifier":
             return current
-        if current.type in ("member_expression", "subscript_expression"):
+        if kind in ("member_expression", "subscript_expression"):
             current = unwrap(current.child_by_field_name("object"))
-        elif current.type == "call_expression":
+        elif kind == "call_expression":
             current = unwrap(current.child_by_field_name("function"))
         else:
             return None
@@ -476,10 +549,11 @@ def walk_local(node) -> Iterator:
     while stack:
         current = stack.pop()
         yield current
-        if current.type in FUNCTION_TYPES or current.type in ("class_declaration", "class"):
+        if current.type in _OPAQUE_TYPES:
             continue
-        if current.child_count:
-            stack.extend(reversed(current.children))
+        children = current.children
+        if children:
+            stack.extend(reversed(children))
 
 
 def object_pairs(node) -> dict[str, object]:
@@ -524,9 +598,10 @@ def string_of(node, consts: dict[str, str] | None = None, fields: dict[str, str]
     node = unwrap(node)
     if node is None or depth > MAX_DEPTH:
         return None
-    if node.type == "string":
+    kind = node.type
+    if kind == "string":
         return string_value(node)
-    if node.type == "template_string":
+    if kind == "template_string":
         pieces = []
         for child in node.named_children:
             if child.type == "string_fragment":
@@ -540,13 +615,13 @@ def string_of(node, consts: dict[str, str] | None = None, fields: dict[str, str]
                     return None
                 pieces.append(value)
         return "".join(pieces)
-    if node.type == "identifier" and consts and text_of(node) in consts:
+    if kind == "identifier" and consts and text_of(node) in consts:
         return consts[text_of(node)]
-    if node.type == "member_expression" and fields:
+    if kind == "member_expression" and fields:
         names = member_names(node)
         if len(names) == 2 and names[0] == "this" and names[1] in fields:
             return fields[names[1]]
-    if node.type == "binary_expression":
+    if kind == "binary_expression":
         operator = node.child_by_field_name("operator")
         if operator is not None and text_of(operator) == "+":
             left = string_of(node.child_by_field_name("left"), consts, fields, depth + 1)
@@ -1284,5 +1359,6 @@ def file_view(parsed) -> FileView:
     view = parsed.memo.get("js.view")
     if view is None:
         tree = parsed.tree
-        view = parsed.memo["js.view"] = FileView.of(parsed.path, tree.root_node if tree is not None else None)
+        view = parsed.memo["js.view"] = FileView.of(parsed.path, tree.root_node if tree is not None else None,
+                                                    preorder(parsed) if tree is not None else None)
     return view

@@ -104,6 +104,9 @@ class RouterScanner:
     scan_root: object = None       # pathlib.Path of the scan root (for @fastify/autoload directories)
     uses: dict[str, list[Use]] = field(default_factory=dict)
     refs: dict[int, Ref | None] = field(default_factory=dict)
+    field_values: dict[int, dict[str, list]] = field(default_factory=dict)   # class body id -> see _field_values
+    # (scope id, name, depth) -> what an identifier there denotes: it depends on nothing else
+    name_refs: dict[tuple[int, str, int], Ref | None] = field(default_factory=dict)
 
     # ------------------------------------------------------------ the walk
 
@@ -154,7 +157,6 @@ class RouterScanner:
         return ref
 
     def _target(self, expr, depth: int) -> Ref | None:
-        view = self.view
         if expr.type == "call_expression":
             _, method = call_parts(expr)
             if method in CHAINABLE:
@@ -166,33 +168,42 @@ class RouterScanner:
             return None
         if expr.type == "identifier":
             name = text_of(expr)
-            decl = view.lookup(name, expr)
-            if decl is not None and decl.type == "variable_declarator":
-                value = _chain_bottom(unwrap(decl.child_by_field_name("value")))
-                made = self.constructed(value)
-                if made is not None:
-                    framework, kind, promise = made
-                    return Ref(self._object_id(decl, name), framework, kind, promise)
-                binding = view.binding(name, expr)
-                if binding is not None and binding.module and _router_ish(name):
-                    return Ref(binding.symbol, self._guess_framework(None), "imported")
-                if value is not None and value.type in ("identifier", "member_expression"):
-                    return self.target(value, depth + 1)
-                return None
-            if decl is not None:
-                return None
-            param = self._param(name, expr)
-            if param is not None:
-                return param
-            binding = view.binding(name, expr)
-            if binding is not None and binding.module and _router_ish(name):
-                return Ref(binding.symbol, self._guess_framework(None), "imported")
-            return None
+            key = (scope_of(expr).id, name, depth)
+            if key not in self.name_refs:
+                self.name_refs[key] = self._named_target(expr, name, depth)
+            return self.name_refs[key]
         if expr.type == "member_expression":
             names = member_names(expr)
             if len(names) == 2 and names[0] == "this":
                 return self._class_field(expr, names[1])
             return None
+        return None
+
+    def _named_target(self, expr, name: str, depth: int) -> Ref | None:
+        """`_target` of an identifier: found through the scopes around it, so the same for every
+        use of the name in one scope."""
+        view = self.view
+        decl = view.lookup(name, expr)
+        if decl is not None and decl.type == "variable_declarator":
+            value = _chain_bottom(unwrap(decl.child_by_field_name("value")))
+            made = self.constructed(value)
+            if made is not None:
+                framework, kind, promise = made
+                return Ref(self._object_id(decl, name), framework, kind, promise)
+            binding = view.binding(name, expr)
+            if binding is not None and binding.module and _router_ish(name):
+                return Ref(binding.symbol, self._guess_framework(None), "imported")
+            if value is not None and value.type in ("identifier", "member_expression"):
+                return self.target(value, depth + 1)
+            return None
+        if decl is not None:
+            return None
+        param = self._param(name, expr)
+        if param is not None:
+            return param
+        binding = view.binding(name, expr)
+        if binding is not None and binding.module and _router_ish(name):
+            return Ref(binding.symbol, self._guess_framework(None), "imported")
         return None
 
     def constructed(self, value) -> tuple[str, str, bool] | None:
@@ -238,6 +249,8 @@ class RouterScanner:
                     return EXPRESS, "router", False
             return None
         if function.type == "member_expression":
+            if text_of(function.child_by_field_name("property")) not in ("Router", "default", "fastify"):
+                return None                 # what `names[-1]` below would be, read without the chain
             names = member_names(function)
             prop = names[-1] if names else ""
             inner = unwrap(function.child_by_field_name("object"))
@@ -298,12 +311,12 @@ class RouterScanner:
 
     def _param(self, name: str, at) -> Ref | None:
         """A router passed in as a parameter: routes on it belong to the enclosing function."""
-        func = at
+        func = scope_of(at)
         while True:
-            func = scope_of(func)
             if func is None or func.type == "program":
                 return None
             if func.type == "class_body":
+                func = self.view.outer_scope(func)
                 continue
             for pname, node in params_of(func):
                 if pname != name:
@@ -313,6 +326,7 @@ class RouterScanner:
                     return None
                 framework = FASTIFY if "Fastify" in typed or "fastify" in words(name) else self._guess_framework(func)
                 return Ref(function_symbol(func, self.view), framework, "param")
+            func = self.view.outer_scope(func)
 
     def _class_field(self, expr, field_name: str) -> Ref | None:
         cls = expr
@@ -320,31 +334,42 @@ class RouterScanner:
             cls = cls.parent
         if cls is None:
             return None
-        for node in walk_local(cls):
-            value = None
-            if node.type in ("public_field_definition", "field_definition"):
-                name = node.child_by_field_name("name") or node.child_by_field_name("property")
-                if text_of(name) == field_name:
-                    value = node.child_by_field_name("value")
-            elif node.type == "assignment_expression":
-                if member_names(node.child_by_field_name("left")) == ["this", field_name]:
-                    value = node.child_by_field_name("right")
-            if value is None:
-                continue
+        for value in self._field_values(cls).get(field_name, ()):
             made = self.constructed(value)
             if made is not None:
                 framework, kind, promise = made
                 return Ref(f"{self.view.module}:{enclosing_class_name(cls) or field_name}", framework, kind, promise)
+        return None
+
+    def _field_values(self, cls) -> dict[str, list]:
+        """Field name -> the values a class gives it, in the order they are looked at: field
+        definitions and `this.x = ...` outside methods (source order), then `this.x = ...` in each
+        method. Indexed once per class: every `this.x.get(...)` in the class asks."""
+        found = self.field_values.get(cls.id)
+        if found is not None:
+            return found
+        found = {}
+        for node in walk_local(cls):
+            if node.type in ("public_field_definition", "field_definition"):
+                name = node.child_by_field_name("name") or node.child_by_field_name("property")
+                value = node.child_by_field_name("value")
+                if value is not None:
+                    found.setdefault(text_of(name), []).append(value)
+            elif node.type == "assignment_expression":
+                self._this_assignment(node, found)
         for method in (n for n in cls.named_children if n.type == "method_definition"):
             for node in walk_local(body_of(method)):
-                if node.type == "assignment_expression" \
-                        and member_names(node.child_by_field_name("left")) == ["this", field_name]:
-                    made = self.constructed(node.child_by_field_name("right"))
-                    if made is not None:
-                        framework, kind, promise = made
-                        return Ref(f"{self.view.module}:{enclosing_class_name(cls) or field_name}",
-                                   framework, kind, promise)
-        return None
+                if node.type == "assignment_expression":
+                    self._this_assignment(node, found)
+        self.field_values[cls.id] = found
+        return found
+
+    @staticmethod
+    def _this_assignment(node, found: dict[str, list]) -> None:
+        """Record `this.x = value` (`value` may be missing in a broken tree: kept, as None)."""
+        names = member_names(node.child_by_field_name("left"))
+        if len(names) == 2 and names[0] == "this":
+            found.setdefault(names[1], []).append(node.child_by_field_name("right"))
 
     def _guess_framework(self, func) -> str:
         view = self.view

@@ -83,7 +83,7 @@ def extract(view: FileView, builder) -> None:
             if controller is not None:
                 _controller(view, builder, node, decorators, controller, root, public_markers)
         elif kind == "call_expression" and nest:
-            _, method = call_parts(node)
+            _, method = view.call_parts(node)
             args = arguments_of(node)
             if method == "forRoutes":
                 _middleware(view, builder, node, root)
@@ -263,6 +263,8 @@ def decorator_args(decorator) -> list:
 def _public_markers(view: FileView) -> set[str]:
     """Decorators this file defines as `SetMetadata(IS_PUBLIC_KEY, true)` markers."""
     found = set()
+    if b"SetMetadata" not in view.root.text:      # every marker's value says it
+        return found
     for node in walk(view.root):
         if node.type != "variable_declarator":
             continue

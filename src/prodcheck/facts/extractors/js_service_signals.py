@@ -23,7 +23,7 @@ from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.js_common import member_names
 from prodcheck.facts.model import Signal
 from prodcheck.model import Location
-from prodcheck.parsing.treesitter import string_value, text_of
+from prodcheck.parsing.treesitter import preorder, string_value, text_of
 
 REQUEST_ID_PACKAGES = ("express-request-id", "cls-rtracer", "express-correlation-id", "correlation-id",
                        "express-correlation-id-middleware", "request-id", "nestjs-cls", "pino-http",
@@ -40,42 +40,84 @@ REQUEST_ID_FIELDS = frozenset({"id", "requestId", "correlationId", "reqId", "tra
 HINTS = re.compile(r"request-?id|correlation|traceparent|trace-?id|genReqId|reqId|opentelemetry|dd-trace|newrelic|"
                    r"elastic-apm|rtracer|nestjs-cls|pino|http-context|request-context|trace-agent|b3-|"
                    r"cloud-trace|hpropagate|express-ctx|\b(req|request)\.\w+\s*=", re.I)
+# HINTS spelled out for lowercased ASCII text, which the search alone scans slowly (every
+# alternative is tried at every position under IGNORECASE): its literal alternatives, and the
+# assignment alternative, first without its leading `\b`, which lets `re` skip ahead.
+HINT_LITERALS = ("requestid", "request-id", "correlation", "traceparent", "traceid", "trace-id", "genreqid",
+                 "reqid", "opentelemetry", "dd-trace", "newrelic", "elastic-apm", "rtracer", "nestjs-cls", "pino",
+                 "http-context", "request-context", "trace-agent", "b3-", "cloud-trace", "hpropagate", "express-ctx")
+REQUEST_ASSIGNMENT = re.compile(r"\b(req|request)\.\w+\s*=")
+REQUEST_ASSIGNMENT_ANYWHERE = re.compile(r"(?:req|request)\.\w+\s*=")
+# the node types `_evidence` reads
+EVIDENCE_TYPES = frozenset({"string", "property_identifier", "shorthand_property_identifier", "assignment_expression"})
 LINT_TOOLS = re.compile(r"(^|[\s;&|/(])(eslint|biome|xo|standard|ts-standard|oxlint|tslint)(\s|$|;|&|\|)")
 FORMAT_TOOLS = re.compile(r"(^|[\s;&|/(])(prettier|biome|dprint)(\s|$|;|&|\|)")
 
 
 def extract_source(parsed, builder) -> None:
-    """One walk of the tree, stopping at the first piece of evidence (none when the text has no
-    hint of one)."""
-    if not HINTS.search(parsed.text):
+    """The first piece of evidence in a walk of the tree that takes the children of a node last
+    first (none when the text has no hint of one)."""
+    if not _hinted(parsed.text):
         return
-    root = parsed.tree.root_node
-    signals = builder.signals
-    stack = [root]
+    listed = preorder(parsed)
+    nodes, types = listed.nodes, listed.types
+    found = []
+    for position in [i for i, kind in enumerate(types) if kind in EVIDENCE_TYPES]:
+        signal = _evidence(parsed, nodes[position], types[position])
+        if signal is not None:
+            found.append(signal)
+            if len(found) > 1:
+                break
+    if len(found) == 1:            # the only one, whatever the order
+        builder.signals.append(found[0])
+    elif found:                    # several: the walk's order decides which comes first
+        builder.signals.append(_first_evidence(parsed))
+
+
+def _first_evidence(parsed) -> Signal | None:
+    stack = [parsed.tree.root_node]
     while stack:
         node = stack.pop()
         kind = node.type
-        if kind == "string":
-            raw = string_value(node) or ""
-            value = raw.strip().lower()
-            if value in REQUEST_ID_HEADERS:
-                signals.append(Signal("js-request-id", _at(parsed, node), f"header {value}"))
-                return
-            if _module_string(node) and any(raw == p or raw.startswith(p + "/") for p in REQUEST_ID_PACKAGES):
-                signals.append(Signal("js-request-id", _at(parsed, node), raw))
-                return
-            continue
-        if kind in ("property_identifier", "shorthand_property_identifier") and text_of(node) in REQUEST_ID_KEYS \
-                and node.parent is not None and node.parent.type in ("pair", "object", "member_expression"):
-            signals.append(Signal("js-request-id", _at(parsed, node), text_of(node)))
-            return
-        if kind == "assignment_expression":
-            names = member_names(node.child_by_field_name("left"))
-            if len(names) == 2 and names[0] in ("req", "request") and names[1] in REQUEST_ID_FIELDS:
-                signals.append(Signal("js-request-id", _at(parsed, node), ".".join(names)))
-                return
-        if node.child_count:
+        if kind in EVIDENCE_TYPES:
+            signal = _evidence(parsed, node, kind)
+            if signal is not None:
+                return signal
+        if kind != "string" and node.child_count:
             stack.extend(node.children)
+    return None
+
+
+def _evidence(parsed, node, kind: str) -> Signal | None:
+    """The `js-request-id` signal a node is evidence for, or None."""
+    if kind == "string":
+        raw = string_value(node) or ""
+        value = raw.strip().lower()
+        if value in REQUEST_ID_HEADERS:
+            return Signal("js-request-id", _at(parsed, node), f"header {value}")
+        if _module_string(node) and any(raw == p or raw.startswith(p + "/") for p in REQUEST_ID_PACKAGES):
+            return Signal("js-request-id", _at(parsed, node), raw)
+        return None
+    if kind in ("property_identifier", "shorthand_property_identifier"):
+        if text_of(node) in REQUEST_ID_KEYS \
+                and node.parent is not None and node.parent.type in ("pair", "object", "member_expression"):
+            return Signal("js-request-id", _at(parsed, node), text_of(node))
+        return None
+    names = member_names(node.child_by_field_name("left"))          # an assignment
+    if len(names) == 2 and names[0] in ("req", "request") and names[1] in REQUEST_ID_FIELDS:
+        return Signal("js-request-id", _at(parsed, node), ".".join(names))
+    return None
+
+
+def _hinted(text: str) -> bool:
+    """`HINTS.search(text) is not None`, answered faster for ASCII text (beyond ASCII, case folding
+    differs from `lower()`, so the search itself answers)."""
+    if not text.isascii():
+        return HINTS.search(text) is not None
+    lowered = text.lower()
+    return any(literal in lowered for literal in HINT_LITERALS) or (
+        REQUEST_ASSIGNMENT_ANYWHERE.search(lowered) is not None
+        and REQUEST_ASSIGNMENT.search(lowered) is not None)
 
 
 def _module_string(node) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.js_common import (
-    FileView, arguments_of, call_parts, callee, enclosing_function, file_view, member_names,
+    FileView, arguments_of, callee, enclosing_function, file_view, member_names,
     object_pairs, params_of, resolve_object, unwrap, walk_local,
 )
 from prodcheck.facts.model import Signal
@@ -51,7 +51,7 @@ def extract(parsed, builder) -> None:
                 signals.append(Signal("js-shutdown-handler", view.location(view.root), package))
     names_signal = "'SIGTERM'" in text or '"SIGTERM"' in text or "'SIGINT'" in text or '"SIGINT"' in text
     for call in view.calls:
-        receiver, method = call_parts(call)
+        receiver, method = view.call_parts(call)
         if shutdown and method in LISTENER_METHODS and receiver is not None \
                 and member_names(receiver) == ["process"]:
             args = arguments_of(call)

@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass, field
 
 from prodcheck.facts.extractors.go_common import (
-    FUNCTION_TYPES, arguments_of, body_of, call_parts, declared_type, declared_value, enclosing_function,
-    function_name, handler_framework, handler_params, local_declaration, params_of, receiver_type, selector_names,
-    string_of, type_ref, unparen, walk_local, words,
+    FUNCTION_TYPES, body_of, call_parts, declared_type, declared_value, enclosing_function, function_name,
+    handler_params, local_declaration, params_of, receiver_type, selector_names, string_of, type_ref,
+    unparen, walk_local, words,
 )
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.go.helpers import view
@@ -75,6 +75,7 @@ _SQL_START = re.compile(r"^\s*(select|with|insert|update|delete|upsert|merge|rep
 
 def _package_var_types(ctx) -> dict[str, object]:
     """Package-level `var name T` declarations of this file: name -> type node."""
+    file_view = view(ctx)
     key = "go.data.package-var-types"
     found = ctx.data.get(key)
     if found is None:
@@ -83,85 +84,89 @@ def _package_var_types(ctx) -> dict[str, object]:
         for node in (root.named_children if root is not None else []):
             if node.type != "var_declaration":
                 continue
-            for spec in walk_local(node):
+            for spec in file_view.walk_local(node):
                 if spec.type == "var_spec" and spec.child_by_field_name("type") is not None:
                     for name in spec.children_by_field_name("name"):
-                        found[text_of(name)] = spec.child_by_field_name("type")
+                        found[file_view.text(name)] = spec.child_by_field_name("type")
         ctx.data[key] = found
     return found
 
 
 def _field_type(struct_name: str, field_name: str, ctx):
-    struct = view(ctx).structs.get(struct_name)
+    file_view = view(ctx)
+    struct = file_view.structs.get(struct_name)
     if struct is None:
         return None
-    for decl in walk_local(struct):
+    for decl in file_view.walk_local(struct):
         if decl.type == "field_declaration" and any(
-                text_of(n) == field_name for n in decl.children_by_field_name("name")):
+                file_view.text(n) == field_name for n in decl.children_by_field_name("name")):
             return decl.child_by_field_name("type")
         if decl.type == "field_declaration" and not list(decl.children_by_field_name("name")):
             kind = decl.child_by_field_name("type")       # embedded `*gorm.DB` answers `x.DB`
-            if kind is not None and text_of(kind).rsplit(".", 1)[-1].lstrip("*") == field_name:
+            if kind is not None and file_view.text(kind).rsplit(".", 1)[-1].lstrip("*") == field_name:
                 return kind
     return None
 
 
 def expr_type(expr, at, ctx) -> tuple[str, str]:
     """(import path, type name) of an identifier or a field selector, when this file shows it."""
+    file_view = view(ctx)
     node = unparen(expr)
     if node is None:
         return "", ""
     if node.type == "identifier":
-        name = text_of(node)
-        decl = local_declaration(name, at, view(ctx))
+        name = file_view.text(node)
+        decl = local_declaration(name, at, file_view)
         if decl is None:
             kind = _package_var_types(ctx).get(name)
             if kind is not None:
-                return type_ref(kind, view(ctx))
-            value = view(ctx).package_vars.get(name)
+                return type_ref(kind, file_view)
+            value = file_view.package_vars.get(name)
             return _value_type(value, ctx)
         kind = declared_type(decl, name)
         if kind is not None:
-            return type_ref(kind, view(ctx))
+            return type_ref(kind, file_view)
         return _value_type(declared_value(decl, name), ctx)
     if node.type == "selector_expression":
         owner = unparen(node.child_by_field_name("operand"))
-        field_name = text_of(node.child_by_field_name("field"))
+        field_name = file_view.text(node.child_by_field_name("field"))
         owner_type = _owner_struct(owner, at, ctx)
         if owner_type:
             kind = _field_type(owner_type, field_name, ctx)
             if kind is not None:
-                return type_ref(kind, view(ctx))
+                return type_ref(kind, file_view)
     return "", ""
 
 
 def _owner_struct(owner, at, ctx) -> str:
     """The name of the struct (declared in this file) an identifier or receiver has."""
+    file_view = view(ctx)
     if owner is None or owner.type != "identifier":
         return ""
-    name = text_of(owner)
-    func = enclosing_function(at)
+    name = file_view.text(owner)
+    func = file_view.enclosing_function(at)
     while func is not None:
         if func.type == "method_declaration":
             receiver = func.child_by_field_name("receiver")
-            names = [text_of(n) for d in (receiver.named_children if receiver is not None else [])
+            names = [file_view.text(n) for d in (receiver.named_children if receiver is not None else [])
                      for n in d.children_by_field_name("name")]
             if name in names:
                 return receiver_type(func)
-        func = enclosing_function(func)
+        func = file_view.enclosing_function(func)
     path, type_name = expr_type(owner, at, ctx)
     return type_name if not path else ""
 
 
 def _value_type(value, ctx) -> tuple[str, str]:
+    file_view = view(ctx)
     value = unparen(value)
     if value is None or value.type != "call_expression":
         return "", ""
-    operand, name = call_parts(value)
+    operand, name = file_view.call_parts(value)
     operand = unparen(operand)
     if operand is None or operand.type != "identifier":
         return "", ""
-    return CONSTRUCTED.get((view(ctx).package_path(operand), name), ("", ""))
+    return CONSTRUCTED.get((file_view.package_path(operand), name), ("", ""))
 
 
 def chain_root(operand):
@@ -204,14 +209,15 @@ def handle_kind(operand, at, ctx) -> str:
 def _began(root, at, ctx) -> bool:
     """A local variable that holds a transaction (`tx := db.Begin()`), or the parameter of a
     `db.Transaction(func(tx *gorm.DB) error {...})` callback."""
+    file_view = view(ctx)
     if root.type != "identifier":
         return False
-    name = text_of(root)
-    decl = local_declaration(name, at, view(ctx))
+    name = file_view.text(root)
+    decl = local_declaration(name, at, file_view)
     if decl is None:
         return False
     value = unparen(declared_value(decl, name))
-    if value is not None and value.type == "call_expression" and call_parts(value)[1] in BEGIN_METHODS:
+    if value is not None and value.type == "call_expression" and file_view.call_parts(value)[1] in BEGIN_METHODS:
         return True
     if decl.type == "parameter_list" and decl.parent is not None and decl.parent.type == "func_literal":
         return transaction_callback(decl.parent)
@@ -234,14 +240,15 @@ def transaction_callback(literal) -> bool:
 
 def is_sql_text(node, at, ctx) -> bool:
     """A literal SQL statement, or a non-literal argument named like one (`query`, `q`, `stmt`)."""
+    file_view = view(ctx)
     node = unparen(node)
     if node is None:
         return False
-    text = string_of(node, view(ctx).consts, at, view(ctx))
+    text = string_of(node, file_view.consts, at, file_view)
     if text is not None:
         return bool(_SQL_START.match(text))
     if node.type in ("identifier", "selector_expression"):
-        tokens = set(words(text_of(node).rsplit(".", 1)[-1]))
+        tokens = set(words(file_view.text(node).rsplit(".", 1)[-1]))
         return bool(tokens & {"query", "sql", "q", "stmt", "statement", "select"})
     return node.type in ("call_expression", "binary_expression")
 
@@ -387,13 +394,14 @@ def in_defer(node, func=None) -> bool:
 def handler_of(node, ctx, through_goroutines: bool = False):
     """The request handler (net/http, gin, echo, fiber signature) whose body holds `node`; None
     outside handlers, and (unless `through_goroutines`) inside a goroutine started by one."""
-    func = enclosing_function(node)
+    file_view = view(ctx)
+    func = file_view.enclosing_function(node)
     while func is not None:
-        if handler_framework(func, view(ctx)):
+        if file_view.handler_framework(func):
             return func
         if func.type == "func_literal" and not through_goroutines and _goroutine(func):
             return None
-        func = enclosing_function(func)
+        func = file_view.enclosing_function(func)
     return None
 
 
@@ -422,19 +430,20 @@ def context_source(func, ctx) -> str:
         found = own_context(current, ctx)
         if found:
             return found
-        current = enclosing_function(current)
+        current = view(ctx).enclosing_function(current)
     return ""
 
 
 def own_context(func, ctx) -> str:
     """The context `func` itself provides: a `context.Context` parameter or its request's."""
+    file_view = view(ctx)
     for name, kind in params_of(func):
-        if name and name != "_" and type_ref(kind, view(ctx)) == ("context", "Context"):
+        if name and name != "_" and type_ref(kind, file_view) == ("context", "Context"):
             return name
-    framework = handler_framework(func, view(ctx))
+    framework = file_view.handler_framework(func)
     if not framework:
         return ""
-    roles = handler_params(func, view(ctx))
+    roles = handler_params(func, file_view)
     request = next((n for n, role in roles.items() if role == "request" and n and n != "_"), "")
     context = next((n for n, role in roles.items() if role == "context" and n and n != "_"), "")
     if framework == "net/http" and request:
@@ -450,10 +459,11 @@ def own_context(func, ctx) -> str:
 
 def is_context_call(call, ctx) -> str:
     """"Background" / "TODO" for `context.Background()` / `context.TODO()`, else ""."""
-    operand, name = call_parts(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
     if name in ("Background", "TODO") and operand is not None and operand.type == "identifier" \
-            and view(ctx).package_path(operand) == "context":
+            and file_view.package_path(operand) == "context":
         return name
     return ""
 
@@ -468,28 +478,29 @@ def http_call(call, ctx) -> str:
     """A label (`http.Get`, `client.Do`) when `call` sends an HTTP request through net/http: a
     package helper, `http.DefaultClient`, or a receiver typed `*http.Client` in this file or
     named like a client with the net/http arity; "" otherwise."""
-    operand, name = call_parts(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
     if operand is None or name not in HTTP_CLIENT_CALLS:
         return ""
-    if operand.type == "identifier" and view(ctx).package_path(operand):
-        return f"http.{name}" if view(ctx).package_path(operand) == "net/http" \
+    if operand.type == "identifier" and file_view.package_path(operand):
+        return f"http.{name}" if file_view.package_path(operand) == "net/http" \
             and name in HTTP_PACKAGE_CALLS else ""
-    if len(arguments_of(call)) != HTTP_CLIENT_CALLS[name]:
+    if len(file_view.arguments(call)) != HTTP_CLIENT_CALLS[name]:
         return ""
     names = selector_names(operand)
     if operand.type == "selector_expression" and names[-1:] == ["DefaultClient"] \
-            and view(ctx).package_path(unparen(operand.child_by_field_name("operand"))) == "net/http":
+            and file_view.package_path(unparen(operand.child_by_field_name("operand"))) == "net/http":
         return f"http.DefaultClient.{name}"
     if operand.type not in ("identifier", "selector_expression"):
         return ""
     typed = expr_type(operand, call, ctx)
     if typed == ("net/http", "Client"):
-        return f"{text_of(operand)}.{name}"
+        return f"{file_view.text(operand)}.{name}"
     if typed != ("", "") or not names:
         return ""
-    if set(words(names[-1])) & HTTP_CLIENT_WORDS and view(ctx).imports_any("net/http"):
-        return f"{text_of(operand)}.{name}"
+    if set(words(names[-1])) & HTTP_CLIENT_WORDS and file_view.imports_any("net/http"):
+        return f"{file_view.text(operand)}.{name}"
     return ""
 
 
@@ -500,15 +511,16 @@ def function_calls(func) -> list:
 
 def local_callee(call, ctx):
     """The function or method declared in this file that `call` invokes, or None."""
-    operand, name = call_parts(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
     if not name:
         return None
     if operand is None:
-        return view(ctx).functions.get(name)
+        return file_view.functions.get(name)
     operand = unparen(operand)
-    if operand.type == "identifier" and view(ctx).package_path(operand):
+    if operand.type == "identifier" and file_view.package_path(operand):
         return None
-    return view(ctx).method_named(name)
+    return file_view.method_named(name)
 
 
 def outer_declaration(node):
@@ -529,21 +541,22 @@ HANDLER_HOPS = 2
 def handler_callers(ctx) -> dict[int, str]:
     """Function or method node id -> the name of a request handler of this file that calls it
     (directly or through one more function of this file). Built once per file."""
+    file_view = view(ctx)
     key = "go.data.handler-callers"
     found = ctx.data.get(key)
     if found is not None:
         return found
     found = {}
     root = ctx.file.tree.root_node if ctx.file.tree is not None else None
-    handlers = [n for n in walk_local(root) if n.type in FUNCTION_TYPES
-                and handler_framework(n, view(ctx))] if root is not None else []
+    handlers = [n for n in file_view.nodes_of(*FUNCTION_TYPES)
+                if file_view.handler_framework(n)] if root is not None else []
     frontier = [(h, function_name_of(h)) for h in handlers]
     for _ in range(HANDLER_HOPS):
         following = []
         for func, origin in frontier:
             for inner in function_calls(func):
                 callee = local_callee(inner, ctx)
-                if callee is None or callee.id in found or handler_framework(callee, view(ctx)):
+                if callee is None or callee.id in found or file_view.handler_framework(callee):
                     continue
                 found[callee.id] = origin
                 following.append((callee, origin))

@@ -18,7 +18,8 @@ from prodcheck.facts.stack import service_of
 
 
 def view(ctx) -> GoFile:
-    return go_file(ctx.file)
+    found = ctx.data.get("go.view")     # `go_file`'s memo (ctx.data is the parsed file's memo)
+    return found if found is not None else go_file(ctx.file)
 
 
 _BUILD_IGNORE = re.compile(r"^//\s*(go:build\s+ignore|\+build\s+ignore)\s*$", re.M)

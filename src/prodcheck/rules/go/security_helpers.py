@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import re
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, handler_framework, outermost_function, unparen, walk_local, words,
-)
+from prodcheck.facts.extractors.go_common import arguments_of, call_parts, unparen, walk_local, words
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.go.helpers import package_of, view
 
@@ -57,15 +55,16 @@ def selector_package(node, ctx) -> tuple[str, str]:
     if node is None or node.type != "selector_expression":
         return "", ""
     operand = unparen(node.child_by_field_name("operand"))
-    return package_of(operand, ctx), text_of(node.child_by_field_name("field"))
+    return package_of(operand, ctx), view(ctx).text(node.child_by_field_name("field"))
 
 
 def int_value(node, ctx, depth: int = 0) -> int | None:
+    file_view = view(ctx)
     node = unparen(node)
     if node is None or depth > 8:
         return None
     if node.type == "int_literal":
-        return parse_int(text_of(node))
+        return parse_int(file_view.text(node))
     if node.type == "selector_expression":
         path, name = selector_package(node, ctx)
         if path in ("os", "io/fs") and name == "ModePerm":
@@ -76,7 +75,7 @@ def int_value(node, ctx, depth: int = 0) -> int | None:
         right = int_value(node.child_by_field_name("right"), ctx, depth + 1)
         if left is None or right is None:
             return None
-        operator = text_of(node.child_by_field_name("operator"))
+        operator = file_view.text(node.child_by_field_name("operator"))
         if operator in ("|", "+"):
             return left | right if operator == "|" else left + right
         if operator == "<<" and right < 64:
@@ -87,8 +86,8 @@ def int_value(node, ctx, depth: int = 0) -> int | None:
             return left & ~right
         return None
     if node.type == "call_expression":                  # os.FileMode(0o644), fs.FileMode(...)
-        operand, name = call_parts(node)
-        args = arguments_of(node)
+        operand, name = file_view.call_parts(node)
+        args = file_view.arguments(node)
         if name == "FileMode" and len(args) == 1 and package_of(unparen(operand), ctx) in ("os", "io/fs"):
             return int_value(args[0], ctx, depth + 1)
     return None
@@ -117,19 +116,20 @@ def enclosing_handler(node, ctx) -> tuple[object | None, str]:
     """(function, framework) of the request handler holding `node`: the innermost enclosing
     function with a handler signature (a `func` literal handler inside a route registration counts),
     else the outermost declaration if it has one; (None, "") otherwise."""
-    current = node.parent if node is not None else None
+    file_view = view(ctx)
+    current = file_view.enclosing_function(node)
     while current is not None:
-        if current.type in ("function_declaration", "method_declaration", "func_literal"):
-            framework = handler_framework(current, view(ctx))
-            if framework:
-                return current, framework
-        current = current.parent
+        framework = file_view.handler_framework(current)
+        if framework:
+            return current, framework
+        current = file_view.enclosing_function(current)
     return None, ""
 
 
 def outer_handler(node, ctx) -> tuple[object | None, str]:
-    func = outermost_function(node)
-    framework = handler_framework(func, view(ctx)) if func is not None else ""
+    file_view = view(ctx)
+    func = file_view.outermost_function(node)
+    framework = file_view.handler_framework(func) if func is not None else ""
     return (func, framework) if framework else (None, "")
 
 
@@ -173,7 +173,7 @@ def status_code(node, ctx) -> int | None:
     if node is None:
         return None
     if node.type == "int_literal":
-        return parse_int(text_of(node))
+        return parse_int(view(ctx).text(node))
     if node.type == "selector_expression":
         path, name = selector_package(node, ctx)
         if any(path == p or path.startswith(p + "/") for p in STATUS_PACKAGES):

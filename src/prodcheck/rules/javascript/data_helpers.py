@@ -128,10 +128,10 @@ def _build_index(ctx) -> RequestIndex:
 
 
 def _registration(call, ctx, index: RequestIndex) -> None:
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if receiver is None:
         return
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if method == "route" and len(args) == 1 and unwrap(args[0]) is not None \
             and unwrap(args[0]).type == "object":
         pairs = object_pairs(args[0])
@@ -191,7 +191,7 @@ def _route_chain(receiver) -> bool:
 
 
 def _client_receiver(receiver, ctx) -> bool:
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if not names:
         inner = unwrap(receiver)
         if inner is not None and inner.type == "call_expression":
@@ -245,13 +245,13 @@ def _function_of(arg, ctx, depth: int):
             return _function_of(decl.child_by_field_name("value"), ctx, depth + 1)
         return None
     if node.type == "call_expression":
-        for inner in arguments_of(node):
+        for inner in view(ctx).arguments(node):
             found = _function_of(inner, ctx, depth + 1)
             if found is not None:
                 return found
         return None
     if node.type == "member_expression":
-        names = member_names(node)
+        names = view(ctx).member_names(node)
         if len(names) == 2 and names[0] == "this":
             return class_member(node, names[1])
         return None
@@ -335,7 +335,7 @@ def _close_over_calls(ctx, index: RequestIndex) -> None:
                         value = unwrap(decl.child_by_field_name("value"))
                         target = value if is_function(value) else None
                 elif function is not None and function.type == "member_expression":
-                    names = member_names(function)
+                    names = view(ctx).member_names(function)
                     if len(names) == 2 and names[0] == "this":
                         target = class_member(function, names[1])
                 if target is not None and index.add(target, "called", ""):
@@ -359,7 +359,7 @@ def cached_result(call, ctx) -> bool:
             if left is None:
                 return False
             if left.type == "member_expression":
-                return member_names(left)[:1] == ["this"]
+                return view(ctx).member_names(left)[:1] == ["this"]
             if left.type == "identifier":
                 decl = view(ctx).lookup(text_of(left), left)
                 return decl is not None and _module_level(decl)
@@ -472,10 +472,10 @@ def write_label(call, ctx) -> str:
 
 
 def _write_label(call, ctx) -> str:
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if receiver is None or not method:
         return ""
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if method in SQL_METHODS:
         sql = sql_argument(call)
         if sql is not None and WRITE_SQL.match(sql):
@@ -504,7 +504,7 @@ def _write_label(call, ctx) -> str:
         root = _knex_root(receiver)
         if root:
             return f"{root}.{method}"
-    if method == "save" and names and len(arguments_of(call)) <= 1 and _awaited(call) \
+    if method == "save" and names and len(view(ctx).arguments(call)) <= 1 and _awaited(call) \
             and not _request_rooted(names) and names[-1] not in ("session", "cookie", "cache", "file", "image",
                                                                  "canvas", "workbook", "doc", "pdf"):
         return f"{names[-1]}.save"
@@ -668,7 +668,7 @@ def _opened_before(func, node, ctx):
             if inner.type != "call_expression":
                 continue
             label = transaction_call(inner)
-            _, method = call_parts(inner)
+            _, method = view(ctx).call_parts(inner)
             if label and method in ("startTransaction", "beginTransaction", "begin") or \
                     (label and "'" in label):
                 events.append((inner.start_byte, "open", inner))
@@ -715,7 +715,7 @@ PUBLISH_WORDS = frozenset({"producer", "channel", "publisher", "sns", "sqs", "pu
 def outbound_label(call, ctx) -> str:
     """A label when `call` does network I/O to another service (HTTP or a message), else ""."""
     v = view(ctx)
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     function = callee(call)
     if function is None:
         return ""
@@ -729,7 +729,7 @@ def outbound_label(call, ctx) -> str:
         return ""
     if receiver is None:
         return ""
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if not names:
         return ""
     root = names[0]

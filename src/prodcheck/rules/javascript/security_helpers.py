@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, body_of, body_validation, call_parts, callee, enclosing_function, is_function, member_names,
+    body_of, body_validation, call_parts, callee, enclosing_function, is_function, member_names,
     name_kind, object_pairs, param_type, params_of, unwrap, walk_local, words,
 )
 from prodcheck.parsing.treesitter import string_value, text_of
@@ -45,7 +45,7 @@ def bound_to(ctx, name: str, at, packages) -> bool:
 def fs_call(call, ctx) -> str:
     """`fs.chmodSync(...)`, `fs.promises.chmod(...)`, `fsp.chmod(...)`, `chmod(...)` (imported from
     fs): the function name; "" when the call does not provably reach `fs`."""
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if not method:
         return ""
     if receiver is None:
@@ -54,7 +54,7 @@ def fs_call(call, ctx) -> str:
             return ""
         binding = view(ctx).binding(method, call)
         return binding.name if binding is not None and binding.spec in FS_PACKAGES else ""
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if not names:
         return ""
     if len(names) == 2 and names[1] == "promises":
@@ -117,7 +117,7 @@ def orm_writes(call, ctx) -> list[tuple[object, str]]:
     builder: the argument(s) carrying the written values. `Object.assign(entity, a, b)` (and lodash
     `merge`/`assign`/`extend`) on a record read from the database or saved afterwards gives each
     source. [] when the call is not such a write. Memoised per call (several rules ask)."""
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if call.type == "call_expression" and method not in WRITE_METHODS:
         return []
     memo = ctx.data.setdefault("js.orm_writes", {})
@@ -128,14 +128,14 @@ def orm_writes(call, ctx) -> list[tuple[object, str]]:
 
 
 def _orm_writes(call, receiver, method: str, ctx) -> list[tuple[object, str]]:
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if not args:
         return []
     if call.type == "new_expression":
         return [(args[0], f"new {text_of(callee(call))}(...)")] if _model_constructor(call, ctx) else []
     if method in ("assign", "merge", "extend", "assignIn", "mergeWith") and receiver is not None \
             and len(args) >= 2:
-        names = member_names(receiver)
+        names = view(ctx).member_names(receiver)
         binding = view(ctx).binding(names[0], call) if len(names) == 1 else None
         lodash = binding is not None and binding.spec in LODASH
         if (names == ["Object"] and method == "assign" or lodash) and _persisted_target(args[0], call, ctx):
@@ -228,7 +228,7 @@ def _model_constructor(call, ctx) -> bool:
         return bool(binding.module) and v.imports_any(*ORM_PACKAGES) or _model_module(binding.module)
     value = unwrap(v.value_of(name, call))
     if value is not None and value.type == "call_expression":
-        _, method = call_parts(value)
+        _, method = view(ctx).call_parts(value)
         return method in ("model", "define")
     return False
 
@@ -246,12 +246,12 @@ def _prisma(receiver) -> bool:
 
 
 def _repository(receiver, method: str, ctx) -> bool:
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if not names:
         inner = unwrap(receiver)
         if inner is not None and inner.type == "call_expression" and method in ("insert", "update"):
             function = callee(inner)
-            args = arguments_of(inner)
+            args = view(ctx).arguments(inner)
             return function is not None and function.type == "identifier" and text_of(function) in (
                 "knex", "db", "trx", "database") and len(args) == 1 and string_value(args[0]) is not None
         return False
@@ -259,10 +259,10 @@ def _repository(receiver, method: str, ctx) -> bool:
     if inner is not None and inner.type == "call_expression":
         # knex('users').where(...).update(body)
         function = callee(inner)
-        root = member_names(function)
+        root = view(ctx).member_names(function)
         if root and root[0] in ("knex", "db", "trx") and method in ("insert", "update"):
             return True
-        if call_parts(inner)[1] in ("getRepository", "model"):
+        if view(ctx).call_parts(inner)[1] in ("getRepository", "model"):
             return True
         return False
     tokens = set(words(" ".join(n for n in names if n != "this")))
@@ -279,7 +279,8 @@ def _imported_model(name: str, at, ctx) -> bool:
     if binding is not None and binding.module:
         return _model_module(binding.module)
     value = unwrap(view(ctx).value_of(name, at))
-    return value is not None and value.type == "call_expression" and call_parts(value)[1] in ("model", "define")
+    return value is not None and value.type == "call_expression" \
+        and view(ctx).call_parts(value)[1] in ("model", "define")
 
 
 def _sequelize_update(args) -> bool:
@@ -295,7 +296,7 @@ def _record(receiver, call, ctx) -> bool:
     value = unwrap(view(ctx).value_of(text_of(node), call))
     if value is None or value.type != "call_expression":
         return False
-    _, method = call_parts(value)
+    _, method = view(ctx).call_parts(value)
     return method in READS
 
 
@@ -310,11 +311,11 @@ def _persisted_target(target, call, ctx) -> bool:
     for inner in walk_local(body_of(func) if func is not None else ctx.file.tree.root_node):
         if inner.type != "call_expression" or inner.start_byte < call.end_byte:
             continue
-        receiver, method = call_parts(inner)
+        receiver, method = view(ctx).call_parts(inner)
         if method == "save" and receiver is not None and text_of(unwrap(receiver)) == name:
             return True
         if method in ("save", "persist", "persistAndFlush") and any(text_of(unwrap(a)) == name
-                                                                   for a in arguments_of(inner)):
+                                                                   for a in view(ctx).arguments(inner)):
             return True
     return False
 

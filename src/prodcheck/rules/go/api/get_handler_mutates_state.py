@@ -81,11 +81,10 @@ from __future__ import annotations
 import re
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, body_of, call_parts, handler_framework, selector_names, string_of, unparen, walk_local,
-    words,
+    body_of, call_parts, selector_names, string_of, unparen, words,
 )
 from prodcheck.model import Area, Confidence
-from prodcheck.parsing.treesitter import string_value, text_of
+from prodcheck.parsing.treesitter import string_value
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import generated_or_tool, view
 
@@ -119,7 +118,7 @@ def check(call, ctx):
     for func in _handler_functions(handler, ctx):
         write = _first_write(func, ctx)
         if write is not None:
-            label = text_of(write.child_by_field_name("function"))
+            label = view(ctx).text(write.child_by_field_name("function"))
             yield ctx.finding(RULE, call, f"`{method} {path}` changes state: its handler writes to the database "
                                           f"(`{label}(...)` on line {write.start_point[0] + 1})",
                               related=(write,))
@@ -128,11 +127,12 @@ def check(call, ctx):
 
 def _get_route(call, ctx):
     """(method, path, handler node) of a GET/HEAD route registration, else None."""
-    operand, name = call_parts(call)
-    args = arguments_of(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
+    args = file_view.arguments(call)
     if operand is None or len(args) < 2 and name != "Methods":
         return None
-    imports = set(view(ctx).imports.values())
+    imports = set(file_view.imports.values())
     if name in UPPER or name in TITLE and any(p.startswith(TITLE_ROUTERS) for p in imports):
         path = string_value(unparen(args[0]))
         if path is not None and path.startswith("/"):
@@ -150,8 +150,8 @@ def _get_route(call, ctx):
         inner = unparen(operand)
         if not methods or any(m not in UPPER for m in methods) or inner.type != "call_expression":
             return None
-        _, inner_name = call_parts(inner)
-        inner_args = arguments_of(inner)
+        _, inner_name = file_view.call_parts(inner)
+        inner_args = file_view.arguments(inner)
         if inner_name == "HandleFunc" and len(inner_args) == 2:
             path = string_value(unparen(inner_args[0]))
             if path is not None and path.startswith("/"):
@@ -162,6 +162,7 @@ def _get_route(call, ctx):
 def _handler_functions(handler, ctx) -> list:
     """The function bodies a handler expression runs: a literal, a function or method of the file,
     or the `func` literals returned by a handler factory of the file."""
+    file_view = view(ctx)
     handler = unparen(handler)
     if handler is None:
         return []
@@ -172,35 +173,37 @@ def _handler_functions(handler, ctx) -> list:
         inner = unparen(handler.child_by_field_name("function"))
         func = _resolve(inner, ctx) if inner is not None else None
         if func is not None:
-            return [n for n in walk_local(body_of(func)) if n.type == "func_literal"
+            return [n for n in file_view.walk_local(body_of(func)) if n.type == "func_literal"
                     and n.parent is not None and n.parent.type in ("expression_list", "return_statement")
-                    and handler_framework(n, view(ctx))]
+                    and file_view.handler_framework(n)]
         return []
-    return [func] if func is not None and handler_framework(func, view(ctx)) else []
+    return [func] if func is not None and file_view.handler_framework(func) else []
 
 
 def _resolve(node, ctx):
+    file_view = view(ctx)
     if node.type == "identifier":
-        return view(ctx).functions.get(text_of(node))
+        return file_view.functions.get(file_view.text(node))
     if node.type == "selector_expression":
         operand = unparen(node.child_by_field_name("operand"))
-        if operand is not None and operand.type == "identifier" and view(ctx).package_path(operand):
+        if operand is not None and operand.type == "identifier" and file_view.package_path(operand):
             return None
-        return view(ctx).method_named(text_of(node.child_by_field_name("field")))
+        return file_view.method_named(file_view.text(node.child_by_field_name("field")))
     return None
 
 
 def _first_write(func, ctx):
-    gorm = view(ctx).imports_any(*GORM)
-    for node in walk_local(body_of(func)):
+    file_view = view(ctx)
+    gorm = file_view.imports_any(*GORM)
+    for node in file_view.walk_local(body_of(func)):
         if node.type != "call_expression":
             continue
-        operand, name = call_parts(node)
+        operand, name = file_view.call_parts(node)
         if operand is None:
             continue
         if name in EXEC_CALLS or name in QUERY_CALLS:
-            for arg in arguments_of(node)[:3]:
-                sql = string_of(arg, view(ctx).consts, node, view(ctx))
+            for arg in file_view.arguments(node)[:3]:
+                sql = string_of(arg, file_view.consts, node, file_view)
                 if sql and _WRITE_SQL.match(sql) and (name in EXEC_CALLS or _RETURNING.search(sql)):
                     return node
         elif gorm and name in GORM_WRITES and _database_chain(operand):

@@ -69,11 +69,8 @@ reported only when it is not assigned to a field or package variable.
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import (
-    call_parts, function_name, local_declaration, unparen,
-)
+from prodcheck.facts.extractors.go_common import function_name, local_declaration, unparen
 from prodcheck.model import Area, Confidence
-from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.data_helpers import (
     DISCARDED, GORM_PATHS, PGX_PATHS, PGXPOOL_PATHS, assigned_target, function_name_of, handler_callers, handler_of,
@@ -97,6 +94,7 @@ CONNECTORS: dict[str, frozenset[str]] = {
 
 
 def check(call, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx):
         return
     path, name = call_target(call, ctx)
@@ -106,7 +104,7 @@ def check(call, ctx):
         return
     if _cached(call, ctx):
         return
-    label = f"{text_of(unparen(call_parts(call)[0]))}.{name}"
+    label = f"{file_view.text(unparen(file_view.call_parts(call)[0]))}.{name}"
     handler = handler_of(call, ctx, through_goroutines=True)
     if handler is not None:
         yield ctx.finding(RULE, call, f"`{label}` opens a new connection pool on every request "
@@ -123,14 +121,16 @@ def check(call, ctx):
 def _go_redis(call, ctx) -> str:
     """`redis.NewClient` from "github.com/redis/go-redis/v9" imported without an alias: the
     package is named `redis` although its directory is `go-redis`."""
-    operand = unparen(call_parts(call)[0])
-    if operand is None or operand.type != "identifier" or text_of(operand) != "redis":
+    file_view = view(ctx)
+    operand = unparen(file_view.call_parts(call)[0])
+    if operand is None or operand.type != "identifier" or file_view.text(operand) != "redis":
         return ""
-    path = view(ctx).imports.get("go-redis", "")
-    return path if path in REDIS_PATHS and not view(ctx).shadowed("redis", operand) else ""
+    path = file_view.imports.get("go-redis", "")
+    return path if path in REDIS_PATHS and not file_view.shadowed("redis", operand) else ""
 
 
 def _cached(call, ctx) -> bool:
+    file_view = view(ctx)
     target = assigned_target(call)
     if target is None:                                 # a field, an argument, a struct literal
         parent = call.parent
@@ -140,15 +140,15 @@ def _cached(call, ctx) -> bool:
     if target != DISCARDED and target.parent is not None and target.parent.parent is not None:
         holder = target.parent.parent
         if holder.type == "assignment_statement" \
-                and local_declaration(text_of(target), holder, view(ctx)) is None:
+                and local_declaration(file_view.text(target), holder, file_view) is None:
             return True                                # a package-level variable
     current = call.parent
     while current is not None and current.type not in ("function_declaration", "method_declaration"):
         if current.type == "func_literal":
             holder = current.parent.parent if current.parent is not None else None
-            if holder is not None and holder.type == "call_expression" and call_parts(holder)[1] == "Do":
+            if holder is not None and holder.type == "call_expression" and file_view.call_parts(holder)[1] == "Do":
                 return True                            # once.Do(func() { ... })
-        if current.type == "if_statement" and "== nil" in text_of(current.child_by_field_name("condition")):
+        if current.type == "if_statement" and "== nil" in file_view.text(current.child_by_field_name("condition")):
             return True
         current = current.parent
     return False

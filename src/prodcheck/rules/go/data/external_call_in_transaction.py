@@ -87,11 +87,8 @@ outbox table written in the transaction and published after the commit for messa
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, body_of, call_parts, enclosing_function, selector_names, unparen, walk_local, words,
-)
+from prodcheck.facts.extractors.go_common import body_of, selector_names, unparen, words
 from prodcheck.model import Area, Confidence
-from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.data_helpers import (
     BEGIN_METHODS, assigned_target, handle_kind, http_call, transaction_callback,
@@ -120,26 +117,28 @@ def check(call, ctx):
 
 
 def _external(call, ctx) -> str:
+    file_view = view(ctx)
     label = http_call(call, ctx)
     if label:
         return label
-    operand, name = call_parts(call)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
     if operand is None:
         return ""
-    if operand.type == "identifier" and view(ctx).package_path(operand):
-        return "time.Sleep" if view(ctx).package_path(operand) == "time" and name == "Sleep" else ""
-    if name in PUBLISH and arguments_of(call):
+    if operand.type == "identifier" and file_view.package_path(operand):
+        return "time.Sleep" if file_view.package_path(operand) == "time" and name == "Sleep" else ""
+    if name in PUBLISH and file_view.arguments(call):
         names = selector_names(operand)
         if names and set(words(names[-1])) & BROKER_WORDS:
-            return f"{' '.join(text_of(operand).split())}.{name}"
+            return f"{' '.join(file_view.text(operand).split())}.{name}"
     return ""
 
 
 def _transaction(call, ctx):
     """(description, node) of the transaction `call` runs in, or None."""
+    file_view = view(ctx)
     current = call.parent
-    func = enclosing_function(call)
+    func = file_view.enclosing_function(call)
     while current is not None and func is not None and current.id != func.id:
         if current.type == "go_statement":
             return None
@@ -152,7 +151,7 @@ def _transaction(call, ctx):
                 return f"transaction `{tx}` begun on line {begin.start_point[0] + 1}", begin
         if func.type != "func_literal" or _goroutine(func):
             return None
-        func = enclosing_function(func)
+        func = file_view.enclosing_function(func)
     return None
 
 
@@ -164,22 +163,23 @@ def _goroutine(literal) -> bool:
 
 def _regions(func, ctx) -> list:
     """(Begin call, end offset, tx name) of each transaction begun in `func`'s own body."""
+    file_view = view(ctx)
     key = ("go.data.tx-regions", func.id)
     found = ctx.data.get(key)
     if found is not None:
         return found
     found = []
-    calls = [n for n in walk_local(body_of(func), into_literals=False) if n.type == "call_expression"]
+    calls = [n for n in file_view.walk_local(body_of(func), into_literals=False) if n.type == "call_expression"]
     for begin in calls:
-        operand, name = call_parts(begin)
+        operand, name = file_view.call_parts(begin)
         if name not in BEGIN_METHODS or operand is None or handle_kind(operand, begin, ctx) != "db":
             continue
         target = assigned_target(begin)
         if target is None or target == "discarded":
             continue
-        tx = text_of(target)
-        commits = [c.start_byte for c in walk_local(body_of(func)) if c.type == "call_expression"
-                   and call_parts(c)[1] == "Commit" and text_of(unparen(call_parts(c)[0])) == tx
+        tx = file_view.text(target)
+        commits = [c.start_byte for c in file_view.walk_local(body_of(func)) if c.type == "call_expression"
+                   and file_view.call_parts(c)[1] == "Commit" and file_view.text(unparen(file_view.call_parts(c)[0])) == tx
                    and c.start_byte > begin.end_byte]
         found.append((begin, max(commits) if commits else func.end_byte, tx))
     ctx.data[key] = found

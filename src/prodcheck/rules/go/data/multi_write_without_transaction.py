@@ -70,9 +70,7 @@ from __future__ import annotations
 
 import re
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, body_of, call_parts, function_name, statements_of, string_of, unparen, walk_local, words,
-)
+from prodcheck.facts.extractors.go_common import function_name, statements_of, string_of, unparen, words
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -99,10 +97,9 @@ def check(func, ctx):
     if set(words(function_name(func))) & SETUP_WORDS:
         return
     writes = []
-    for node in walk_local(body_of(func), into_literals=False):
-        if node.type != "call_expression":
-            continue
-        operand, name = call_parts(node)
+    file_view = view(ctx)
+    for node in file_view.calls_in(func):
+        operand, name = file_view.call_parts(node)
         if operand is None:
             continue
         if name in BEGIN_METHODS or name in TX_CALLBACKS:
@@ -112,11 +109,11 @@ def check(func, ctx):
             writes.append((node, label))
     if len(writes) < 2:
         return
-    writes = _once_per_loop(writes)
+    writes = _once_per_loop(writes, file_view)
     for index in range(1, len(writes)):
         first, first_label = writes[0]
         second, second_label = writes[index]
-        if _exclusive(first, second, func):
+        if _exclusive(first, second, func, file_view):
             continue
         yield ctx.finding(RULE, second, f"`{second_label}` is the second database write of this function "
                                         f"after `{first_label}` on line {first.start_point[0] + 1}, outside "
@@ -126,21 +123,22 @@ def check(func, ctx):
 
 
 def _write(call, operand, name: str, ctx) -> str:
-    args = arguments_of(call)
+    file_view = view(ctx)
+    args = file_view.arguments(call)
     if name in SQL_WRITES:
         if not args or handle_kind(operand, call, ctx) != "db":
             return ""
         sql_arg = args[1] if len(args) > 1 and (name.endswith("Context") or looks_like_context(args[0])) else args[0]
-        sql = string_of(sql_arg, view(ctx).consts, call, view(ctx))
+        sql = string_of(sql_arg, file_view.consts, call, file_view)
         return _label(operand, name) if sql is not None and _WRITE_SQL.match(sql) else ""
     if name in GORM_WRITES and args:
         if handle_kind(operand, call, ctx) != "db":
             return ""
         root = chain_root(operand)
         typed = expr_type(root, call, ctx) if root is not None else ("", "")
-        gorm = typed[0] in GORM_PATHS or (not typed[0] and view(ctx).imports_any(*GORM_PATHS))
-        chained = operand.type == "call_expression" and call_parts(operand)[1] in GORM_CHAIN
-        pointer = text_of(unparen(args[0])).startswith("&")
+        gorm = typed[0] in GORM_PATHS or (not typed[0] and file_view.imports_any(*GORM_PATHS))
+        chained = operand.type == "call_expression" and file_view.call_parts(operand)[1] in GORM_CHAIN
+        pointer = file_view.text(unparen(args[0])).startswith("&")
         if gorm or (chained and name.startswith("Update")) or (pointer and name in ("Create", "Save", "Delete")
                                                                 and not typed[0]):
             return _label(operand, name)
@@ -153,10 +151,10 @@ def _label(operand, name: str) -> str:
     return f"{text}.{name}" if len(text) <= 30 else f"....{name}"
 
 
-def _once_per_loop(writes: list) -> list:
+def _once_per_loop(writes: list, file_view) -> list:
     kept, seen_loops = [], set()
     for node, label in writes:
-        loop = _loop_of(node)
+        loop = _loop_of(node, file_view)
         if loop is not None:
             if loop.id in seen_loops:
                 continue
@@ -165,29 +163,29 @@ def _once_per_loop(writes: list) -> list:
     return kept
 
 
-def _loop_of(node):
-    current = node.parent
+def _loop_of(node, file_view):
+    current = file_view.parent(node)
     while current is not None and current.type not in ("function_declaration", "method_declaration", "func_literal"):
         if current.type == "for_statement":
             return current
-        current = current.parent
+        current = file_view.parent(current)
     return None
 
 
-def _ancestors(node, stop) -> list:
+def _ancestors(node, stop, file_view) -> list:
     found = []
-    current = node.parent
+    current = file_view.parent(node)
     while current is not None and current.id != stop.id:
         found.append(current)
-        current = current.parent
+        current = file_view.parent(current)
     return found
 
 
-def _exclusive(first, second, func) -> bool:
+def _exclusive(first, second, func, file_view) -> bool:
     """Can the two writes not both run: different branches of an `if`/`switch`/`select`, or the
     first one's branch returns before the second is reached?"""
-    up_first = _ancestors(first, func)
-    second_ids = {n.id for n in _ancestors(second, func)}
+    up_first = _ancestors(first, func, file_view)
+    second_ids = {n.id for n in _ancestors(second, func, file_view)}
     common = next((n for n in up_first if n.id in second_ids), None)
     if common is not None and common.type in ("if_statement", "expression_switch_statement",
                                               "type_switch_statement", "select_statement"):

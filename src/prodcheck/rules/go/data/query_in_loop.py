@@ -91,9 +91,7 @@ from __future__ import annotations
 
 import re
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, selector_names, string_of, unparen, words,
-)
+from prodcheck.facts.extractors.go_common import call_parts, selector_names, string_of, unparen, words
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -114,7 +112,7 @@ SMALL_BOUND = 5
 def check(call, ctx):
     if generated_or_tool(ctx):
         return
-    operand, name = call_parts(call)
+    operand, name = view(ctx).call_parts(call)
     operand = unparen(operand)
     if operand is None or package_of(operand, ctx):
         return
@@ -129,10 +127,11 @@ def check(call, ctx):
 
 
 def _read(call, operand, name: str, ctx) -> str:
+    file_view = view(ctx)
     names = selector_names(operand)
     chain = [n for n in names]
     root_words = {w for n in chain for w in words(n)}
-    args = arguments_of(call)
+    args = file_view.arguments(call)
     if name in SQL_READS:
         if not root_words & DB_WORDS:
             return ""
@@ -141,12 +140,12 @@ def _read(call, operand, name: str, ctx) -> str:
             return ""
         if name in ("Get", "Select", "GetContext", "SelectContext") and len(args) < position + 1:
             return ""
-        sql = string_of(args[position], view(ctx).consts, call)
+        sql = string_of(args[position], file_view.consts, call)
         if sql is not None and _WRITE_SQL.match(sql):
             return ""
         if name in ("Get", "Select", "GetContext", "SelectContext") and sql is None:
             return ""
-        return f"{text_of(operand)}.{name}"
+        return f"{file_view.text(operand)}.{name}"
     if name in GORM_READS and root_words & DB_WORDS:
         if name == "Find" and args and _looks_like_context(args[0]):
             return ""

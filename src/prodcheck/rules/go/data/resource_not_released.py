@@ -86,14 +86,14 @@ whose type is declared in another file and whose name does not look like a datab
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import arguments_of, call_parts, enclosing_function, walk_local
+from prodcheck.facts.extractors.go_common import walk_local
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.data_helpers import (
     DISCARDED, assigned_target, fate, handle_kind, is_sql_text, looks_like_context,
 )
-from prodcheck.rules.go.helpers import generated_or_tool
+from prodcheck.rules.go.helpers import generated_or_tool, view
 
 QUERIES = frozenset({"Query", "QueryContext", "Queryx", "QueryxContext", "NamedQuery", "NamedQueryContext"})
 PREPARES = frozenset({"Prepare", "PrepareContext", "Preparex", "PreparexContext", "PrepareNamed",
@@ -104,9 +104,10 @@ SCANNERS = frozenset({"ScanRows", "StructScan", "MapScan", "SliceScan"})   # rea
 
 
 def check(call, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx):
         return
-    operand, name = call_parts(call)
+    operand, name = file_view.call_parts(call)
     if operand is None:
         return
     found = _resource(call, operand, name, ctx)
@@ -124,12 +125,12 @@ def check(call, ctx):
         return
     if target is None:
         return
-    func = enclosing_function(call)
+    func = file_view.enclosing_function(call)
     if func is None:
         return
-    variable = text_of(target)
+    variable = file_view.text(target)
     ending = fate(variable, func, call.end_byte, closers)
-    owners = [c for c in ending.passed if call_parts(c)[1] not in SCANNERS]
+    owners = [c for c in ending.passed if file_view.call_parts(c)[1] not in SCANNERS]
     if ending.closed or ending.returned or ending.stored or owners:
         return
     closer = next(iter(closers))
@@ -144,7 +145,7 @@ def check(call, ctx):
 
 def _resource(call, operand, name: str, ctx):
     """(noun, closing methods) when `call` opens a database resource, else None."""
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if name in QUERIES:
         kind = handle_kind(operand, call, ctx)
         if not kind or not args:

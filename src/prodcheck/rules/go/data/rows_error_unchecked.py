@@ -73,8 +73,7 @@ checked. A `rows.Err()` call anywhere in the function counts, even before the lo
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, body_of, call_parts, declared_type, declared_value, enclosing_function, local_declaration,
-    type_ref, unparen, walk_local,
+    body_of, call_parts, declared_type, declared_value, local_declaration, type_ref, unparen, walk_local,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
@@ -87,20 +86,21 @@ QUERIES = frozenset({"Query", "QueryContext", "Queryx", "QueryxContext", "NamedQ
 
 
 def check(loop, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx):
         return
     condition = next((c for c in loop.named_children if c.type != "comment"), None)
     condition = unparen(condition)
-    if condition is None or condition.type != "call_expression" or arguments_of(condition):
+    if condition is None or condition.type != "call_expression" or file_view.arguments(condition):
         return
-    operand, name = call_parts(condition)
+    operand, name = file_view.call_parts(condition)
     operand = unparen(operand)
     if name != "Next" or operand is None or operand.type != "identifier":
         return
-    variable = text_of(operand)
+    variable = file_view.text(operand)
     if not _rows(variable, condition, ctx):
         return
-    func = enclosing_function(loop)
+    func = file_view.enclosing_function(loop)
     if func is None or _err_checked(variable, func):
         return
     after = fate(variable, func, loop.end_byte, frozenset())
@@ -111,16 +111,17 @@ def check(loop, ctx):
 
 
 def _rows(variable: str, at, ctx) -> bool:
-    decl = local_declaration(variable, at, view(ctx))
+    file_view = view(ctx)
+    decl = local_declaration(variable, at, file_view)
     if decl is None:
         return False
     kind = declared_type(decl, variable)
     if kind is not None:
-        return type_ref(kind, view(ctx)) in ROWS_TYPES
+        return type_ref(kind, file_view) in ROWS_TYPES
     value = unparen(declared_value(decl, variable))
     if value is None or value.type != "call_expression":
         return False
-    operand, name = call_parts(value)
+    operand, name = file_view.call_parts(value)
     return name in QUERIES and operand is not None and bool(handle_kind(operand, value, ctx))
 
 

@@ -76,13 +76,13 @@ in an enclosing block of the `return` (rather than just before it) is not follow
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, body_of, call_parts, enclosing_function, statements_of, unparen, walk_local, words,
+    arguments_of, body_of, call_parts, statements_of, unparen, walk_local, words,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.data_helpers import BEGIN_METHODS, DISCARDED, assigned_target, fate, handle_kind, in_defer
-from prodcheck.rules.go.helpers import generated_or_tool
+from prodcheck.rules.go.helpers import generated_or_tool, view
 
 ROLLBACK = frozenset({"Rollback"})
 FINISHER_WORDS = frozenset({"rollback", "finish", "finalize", "end", "close", "cleanup", "done", "complete",
@@ -90,24 +90,25 @@ FINISHER_WORDS = frozenset({"rollback", "finish", "finalize", "end", "close", "c
 
 
 def check(call, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx):
         return
-    operand, name = call_parts(call)
-    if operand is None or name not in BEGIN_METHODS or len(arguments_of(call)) > 2:
+    operand, name = file_view.call_parts(call)
+    if operand is None or name not in BEGIN_METHODS or len(file_view.arguments(call)) > 2:
         return
     if handle_kind(operand, call, ctx) != "db":
         return
     target = assigned_target(call)
-    func = enclosing_function(call)
+    func = file_view.enclosing_function(call)
     if target is None or target == DISCARDED or func is None:
         return
-    tx = text_of(target)
+    tx = file_view.text(target)
     ending = fate(tx, func, call.end_byte, ROLLBACK)
     if ending.deferred or ending.returned or ending.stored:
         return
-    if any(in_defer(c, func) or set(words(call_parts(c)[1])) & FINISHER_WORDS or _kept(c) for c in ending.passed):
+    if any(in_defer(c, func) or set(words(file_view.call_parts(c)[1])) & FINISHER_WORDS or _kept(c) for c in ending.passed):
         return
-    label = f"{' '.join(text_of(operand).split())}.{name}"
+    label = f"{' '.join(file_view.text(operand).split())}.{name}"
     commits = _commits(tx, call, func)
     if not commits:
         if not ending.closed:

@@ -90,9 +90,7 @@ from __future__ import annotations
 
 import re
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, string_of, unparen,
-)
+from prodcheck.facts.extractors.go_common import call_parts, string_of, unparen
 from prodcheck.facts.extractors.go_handlers import is_slice_reference
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
@@ -113,7 +111,7 @@ _GROUP_BY = re.compile(r"\bgroup\s+by\b", re.I)
 def check(call, ctx):
     if generated_or_tool(ctx):
         return
-    operand, name = call_parts(call)
+    operand, name = view(ctx).call_parts(call)
     operand = unparen(operand)
     if operand is None:
         return
@@ -128,7 +126,8 @@ def check(call, ctx):
 
 
 def _unbounded(call, operand, name: str, ctx) -> str:
-    args = arguments_of(call)
+    file_view = view(ctx)
+    args = file_view.arguments(call)
     if name in SQL_QUERIES:
         if not handle_kind(operand, call, ctx):
             return ""
@@ -139,7 +138,7 @@ def _unbounded(call, operand, name: str, ctx) -> str:
             return ""
         if len(args) <= position:
             return ""
-        sql = string_of(args[position], view(ctx).consts, call, view(ctx))
+        sql = string_of(args[position], file_view.consts, call, file_view)
         if sql is None or not _SELECT_FROM.match(sql) or _BOUNDED.search(sql):
             return ""
         if _AGGREGATE_ONLY.match(sql) and not _GROUP_BY.search(sql):
@@ -165,10 +164,11 @@ def _bounded_chain(operand) -> bool:
 
 def _slice_target(arg, at, ctx) -> bool:
     """`&list` where `list` is declared as a slice (`var list []T`, `list := []T{}`, `make([]T, 0)`)."""
+    file_view = view(ctx)
     node = unparen(arg)
-    if node is None or node.type != "unary_expression" or not text_of(node).startswith("&"):
+    if node is None or node.type != "unary_expression" or not file_view.text(node).startswith("&"):
         return False
-    return is_slice_reference(node, at, view(ctx))
+    return is_slice_reference(node, at, file_view)
 
 
 def _short(operand) -> str:

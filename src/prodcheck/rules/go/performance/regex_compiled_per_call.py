@@ -42,9 +42,7 @@ Patterns from constants of another file are treated as run-time values and not r
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, enclosing_function, function_name, local_declaration, outermost_function, string_of,
-)
+from prodcheck.facts.extractors.go_common import call_parts, function_name, local_declaration, string_of
 from prodcheck.model import Area, Confidence, Severity
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -57,14 +55,15 @@ ONCE_CALLS = frozenset({"Do", "OnceFunc", "OnceValue", "OnceValues"})
 
 
 def check(call, ctx):
+    file_view = view(ctx)
     path, name = call_target(call, ctx)
     if path != "regexp" or name not in COMPILERS or generated_or_tool(ctx) or test_support(ctx):
         return
-    args = arguments_of(call)
-    if len(args) != 1 or string_of(args[0], view(ctx).consts, call, view(ctx)) is None:
+    args = file_view.arguments(call)
+    if len(args) != 1 or string_of(args[0], file_view.consts, call, file_view) is None:
         return
-    func = enclosing_function(call)
-    if func is None or function_name(outermost_function(call)) in SETUP_FUNCTIONS or _in_once(call):
+    func = file_view.enclosing_function(call)
+    if func is None or function_name(file_view.outermost_function(call)) in SETUP_FUNCTIONS or _in_once(call):
         return
     if not _used_locally(call):
         return

@@ -112,6 +112,7 @@ WAIT_CALLS = frozenset({"Wait", "WaitGroup"})
 
 
 def check(stmt, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx):
         return
     func = _enclosing_function(stmt)
@@ -122,12 +123,12 @@ def check(stmt, ctx):
     if loop is not None:
         ranged = unparen(loop.child_by_field_name("right"))
         if _channel(ranged, loop, ctx):
-            yield ctx.finding(RULE, stmt, f"one goroutine per value received from `{text_of(ranged)}`, with no "
+            yield ctx.finding(RULE, stmt, f"one goroutine per value received from `{file_view.text(ranged)}`, with no "
                                           f"bound: a burst starts them all at once")
             return
         if handler is None or _fixed_size(ranged, loop, ctx):
             return
-        yield ctx.finding(RULE, stmt, f"one goroutine per item of `{text_of(ranged)}` in a request handler, with "
+        yield ctx.finding(RULE, stmt, f"one goroutine per item of `{file_view.text(ranged)}` in a request handler, with "
                                       f"no bound (semaphore, `errgroup.SetLimit`, worker pool)",
                           confidence=Confidence.MEDIUM)
         return
@@ -193,14 +194,15 @@ def _loop_body_holds(stmt, send) -> bool:
 
 
 def _channel(ranged, loop, ctx) -> bool:
+    file_view = view(ctx)
     if ranged is None:
         return False
     if ranged.type == "unary_expression":
         return False
     if ranged.type != "identifier":
         return False
-    name = text_of(ranged)
-    decl = local_declaration(name, loop, view(ctx))
+    name = file_view.text(ranged)
+    decl = local_declaration(name, loop, file_view)
     if decl is None:
         return False
     kind = declared_type(decl, name)
@@ -208,7 +210,7 @@ def _channel(ranged, loop, ctx) -> bool:
         return kind.type == "channel_type"
     value = unparen(declared_value(decl, name))
     if value is not None and value.type == "call_expression":
-        _, made = call_parts(value)
+        _, made = file_view.call_parts(value)
         function = unparen(value.child_by_field_name("function"))
         if made == "make" and function is not None and function.type == "identifier":
             args = value.child_by_field_name("arguments")
@@ -223,6 +225,7 @@ CONFIG_WORDS = frozenset({"config", "cfg", "conf", "settings", "options", "opts"
 def _fixed_size(ranged, loop, ctx) -> bool:
     """An integer (`range n`, `range 4`), an array or slice literal, a package-level list, or a
     list read from the service's configuration (`s.config.Backends`): not sized by the request."""
+    file_view = view(ctx)
     if ranged is None:
         return True
     if any(set(words(name)) & CONFIG_WORDS for name in selector_names(ranged)[:-1]):
@@ -230,18 +233,18 @@ def _fixed_size(ranged, loop, ctx) -> bool:
     if ranged.type in ("int_literal", "composite_literal"):
         return True
     if ranged.type == "identifier":
-        name = text_of(ranged)
-        decl = local_declaration(name, loop, view(ctx))
+        name = file_view.text(ranged)
+        decl = local_declaration(name, loop, file_view)
         value = unparen(declared_value(decl, name)) if decl is not None else None
         if value is not None and value.type in ("int_literal", "composite_literal", "binary_expression"):
             return True                            # `range n` with n := 4, or a literal list
         kind = declared_type(decl, name) if decl is not None else None
-        if kind is not None and kind.type in ("type_identifier",) and text_of(kind) in ("int", "int64", "uint"):
+        if kind is not None and kind.type in ("type_identifier",) and file_view.text(kind) in ("int", "int64", "uint"):
             return True
-        if decl is None and name in view(ctx).package_vars:
+        if decl is None and name in file_view.package_vars:
             return True
     if ranged.type == "call_expression":
-        _, name = call_parts(ranged)
+        _, name = file_view.call_parts(ranged)
         if name == "len":
             return True
     return False
@@ -251,35 +254,38 @@ def _waits_after(func, stmt, ctx) -> bool:
     """The handler coordinates with the goroutine: after the `go` statement it calls `Wait()`,
     receives, `select`s, or uses a channel the goroutine sends to or shares with it (a producer
     streaming into this response, a connection's reader/writer pair); a deferred use counts."""
+    file_view = view(ctx)
     channels = _sent_to(stmt) | _shared_channels(func, stmt, ctx)
-    for node in walk_local(body_of(func), into_literals=False):
-        if node.type == "identifier" and text_of(node) in channels and not _within(node, stmt) \
+    for node in file_view.walk_local(body_of(func), into_literals=False):
+        if node.type == "identifier" and file_view.text(node) in channels and not _within(node, stmt) \
                 and (node.start_byte > stmt.end_byte or _deferred(node)):
             return True
         if node.start_byte < stmt.end_byte:
             continue
-        if node.type == "call_expression" and call_parts(node)[1] in WAIT_CALLS:
+        if node.type == "call_expression" and file_view.call_parts(node)[1] in WAIT_CALLS:
             return True
         if node.type == "select_statement":
             return True
-        if node.type == "unary_expression" and text_of(node).startswith("<-"):
+        if node.type == "unary_expression" and file_view.text(node).startswith("<-"):
             return True
     return False
 
 
 def _shared_channels(func, stmt, ctx) -> frozenset[str]:
     """Local channels (`make(chan ...)` in this function) that the goroutine refers to."""
+    file_view = view(ctx)
     names = set()
-    for node in walk_local(stmt):
-        if node.type == "identifier" and _channel_value(text_of(node), node, ctx):
-            names.add(text_of(node))
+    for node in file_view.walk_local(stmt):
+        if node.type == "identifier" and _channel_value(file_view.text(node), node, ctx):
+            names.add(file_view.text(node))
     return frozenset(names)
 
 
 def _channel_value(name: str, at, ctx) -> bool:
-    decl = local_declaration(name, at, view(ctx))
+    file_view = view(ctx)
+    decl = local_declaration(name, at, file_view)
     value = unparen(declared_value(decl, name)) if decl is not None else None
-    if value is None or value.type != "call_expression" or call_parts(value)[1] != "make":
+    if value is None or value.type != "call_expression" or file_view.call_parts(value)[1] != "make":
         return False
     args = value.child_by_field_name("arguments")
     first = args.named_children[0] if args is not None and args.named_children else None

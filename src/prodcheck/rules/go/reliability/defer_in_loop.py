@@ -89,7 +89,7 @@ from prodcheck.facts.extractors.go_common import FUNCTION_TYPES, call_parts, unp
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.go.helpers import generated_or_tool
+from prodcheck.rules.go.helpers import generated_or_tool, view
 
 LOCK_RELEASES = frozenset({"Unlock", "RUnlock"})
 RELEASES = frozenset({"Close", "Release", "Rollback", "Stop", "Free", "Remove", "RemoveAll", "Finish", "End",
@@ -97,12 +97,13 @@ RELEASES = frozenset({"Close", "Release", "Rollback", "Stop", "Free", "Remove", 
 
 
 def check(statement, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx):
         return
     call = next((unparen(c) for c in statement.named_children if c.type != "comment"), None)
     if call is None or call.type != "call_expression":
         return
-    if call_parts(call)[1] in LOCK_RELEASES:
+    if file_view.call_parts(call)[1] in LOCK_RELEASES:
         return
     function = unparen(call.child_by_field_name("function"))
     if function is not None and function.type == "func_literal" and not _releases(function):
@@ -110,7 +111,7 @@ def check(statement, ctx):
     loop = _loop_of(statement)
     if loop is None or _returns_next(statement) or _collected(call, loop):
         return
-    shown = " ".join(text_of(call).split())
+    shown = " ".join(file_view.text(call).split())
     shown = shown if len(shown) <= 40 else "..."
     yield ctx.finding(RULE, statement, f"`defer {shown}` inside the loop on line {loop.start_point[0] + 1} runs "
                                        f"only when the function returns: each iteration's resource stays "

@@ -65,11 +65,11 @@ are not checked.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, assignments_to, call_parts, composite_fields, composite_type, enclosing_function,
-    local_value, selector_names, unparen, walk_local,
+    arguments_of, assignments_to, call_parts, composite_fields, composite_type, local_value, selector_names,
+    unparen, walk_local,
 )
 from prodcheck.model import Area, Confidence
-from prodcheck.parsing.treesitter import text_of, walk
+from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import generated_or_tool, package_of, view
 
@@ -87,7 +87,7 @@ def check(node, ctx):
 
 
 def _call(call, ctx):
-    operand, name = call_parts(call)
+    operand, name = view(ctx).call_parts(call)
     if operand is None or name not in REQUEST_METHODS:
         return
     operand = unparen(operand)
@@ -122,6 +122,7 @@ def _literal(node, ctx):
 
 def _usage(node, ctx):
     """("used", how) / ("kept", how) / None for a client literal."""
+    file_view = view(ctx)
     outer = node
     if outer.parent is not None and outer.parent.type == "unary_expression":
         outer = outer.parent
@@ -132,8 +133,8 @@ def _usage(node, ctx):
         return None
     if parent.type == "selector_expression" and parent.parent is not None \
             and parent.parent.type == "call_expression" \
-            and text_of(parent.child_by_field_name("field")) in REQUEST_METHODS:
-        return "used", f".{text_of(parent.child_by_field_name('field'))}() on the literal"
+            and file_view.text(parent.child_by_field_name("field")) in REQUEST_METHODS:
+        return "used", f".{file_view.text(parent.child_by_field_name('field'))}() on the literal"
     if parent.type == "expression_list":
         holder = parent.parent
         if holder is None:
@@ -148,6 +149,7 @@ def _usage(node, ctx):
 
 
 def _assigned(holder, values, outer, ctx):
+    file_view = view(ctx)
     index = [c.id for c in values.named_children].index(outer.id) if outer.id in [
         c.id for c in values.named_children] else -1
     if holder.type == "var_spec":
@@ -158,26 +160,26 @@ def _assigned(holder, values, outer, ctx):
     if index < 0 or index >= len(targets):
         return None
     target = targets[index]
-    func = enclosing_function(holder)
+    func = file_view.enclosing_function(holder)
     if target.type == "selector_expression":
         return "kept", "stored in a struct field"
     if target.type != "identifier":
         return None
-    name = text_of(target)
+    name = file_view.text(target)
     if func is None:
         return _package_client(name, ctx)
-    for node in walk_local(func.child_by_field_name("body")):
+    for node in file_view.walk_local(func.child_by_field_name("body")):
         if node.type == "assignment_statement":
             left = node.child_by_field_name("left")
             if left is not None and any(selector_names(c) == [name, "Timeout"] for c in left.named_children):
                 return None
-    for node in walk_local(func.child_by_field_name("body")):
+    for node in file_view.walk_local(func.child_by_field_name("body")):
         if node.type != "call_expression":
             continue
-        operand, method = call_parts(node)
+        operand, method = file_view.call_parts(node)
         operand = unparen(operand)
         if method in REQUEST_METHODS and operand is not None and operand.type == "identifier" \
-                and text_of(operand) == name:
+                and file_view.text(operand) == name:
             if method == "Do" and _request_has_context(node, ctx):
                 return None
             return "used", f"`{name}.{method}`"
@@ -188,19 +190,17 @@ def _assigned(holder, values, outer, ctx):
 
 def _package_client(name: str, ctx):
     """A package-level `var client = &http.Client{}`: used anywhere in the file?"""
-    root = ctx.file.tree.root_node
-    for node in walk(root):
-        if node.type == "assignment_statement":
-            left = node.child_by_field_name("left")
-            if left is not None and any(selector_names(c) == [name, "Timeout"] for c in left.named_children):
-                return None
-    for node in walk(root):
-        if node.type == "call_expression":
-            operand, method = call_parts(node)
-            operand = unparen(operand)
-            if method in REQUEST_METHODS and operand is not None and operand.type == "identifier" \
-                    and text_of(operand) == name and not (method == "Do" and _request_has_context(node, ctx)):
-                return "used", f"`{name}.{method}`"
+    file_view = view(ctx)
+    for node in file_view.nodes_of("assignment_statement"):
+        left = node.child_by_field_name("left")
+        if left is not None and any(selector_names(c) == [name, "Timeout"] for c in left.named_children):
+            return None
+    for node in file_view.nodes_of("call_expression"):
+        operand, method = file_view.call_parts(node)
+        operand = unparen(operand)
+        if method in REQUEST_METHODS and operand is not None and operand.type == "identifier" \
+                and file_view.text(operand) == name and not (method == "Do" and _request_has_context(node, ctx)):
+            return "used", f"`{name}.{method}`"
     return None
 
 
@@ -214,7 +214,8 @@ def _returned(name: str, func) -> bool:
 
 def _request_has_context(call, ctx) -> bool:
     """`client.Do(req)` where req was made with a caller's context, or given one."""
-    args = arguments_of(call)
+    file_view = view(ctx)
+    args = file_view.arguments(call)
     if not args:
         return False
     request = unparen(args[0])
@@ -224,9 +225,9 @@ def _request_has_context(call, ctx) -> bool:
         return _context_call(request)
     if request.type != "identifier":
         return True
-    name = text_of(request)
-    values = [local_value(name, call, view(ctx))]
-    func = enclosing_function(call)
+    name = file_view.text(request)
+    values = [local_value(name, call, file_view)]
+    func = file_view.enclosing_function(call)
     if func is not None:
         values.extend(assignments_to(name, func))
     return any(_context_call(unparen(v)) for v in values if v is not None)
@@ -248,13 +249,12 @@ def _default_timeout_set(ctx) -> bool:
     key = "go.default-client-timeout"
     if key not in ctx.data:
         found = False
-        for node in walk(ctx.file.tree.root_node):
-            if node.type == "assignment_statement":
-                left = node.child_by_field_name("left")
-                if left is not None and any(selector_names(c)[-2:] == ["DefaultClient", "Timeout"]
-                                            for c in left.named_children):
-                    found = True
-                    break
+        for node in view(ctx).nodes_of("assignment_statement"):
+            left = node.child_by_field_name("left")
+            if left is not None and any(selector_names(c)[-2:] == ["DefaultClient", "Timeout"]
+                                        for c in left.named_children):
+                found = True
+                break
         ctx.data[key] = found
     return ctx.data[key]
 

@@ -91,7 +91,7 @@ SQL_PACKAGES = frozenset({"database/sql", "github.com/jmoiron/sqlx"})
 def check(call, ctx):
     if generated_or_tool(ctx):
         return
-    operand, name = call_parts(call)
+    operand, name = view(ctx).call_parts(call)
     operand = unparen(operand)
     if operand is None:
         return
@@ -113,9 +113,10 @@ def check(call, ctx):
 
 
 def _uncancellable(call, operand, name: str, ctx) -> str:
-    args = arguments_of(call)
-    if operand.type == "identifier" and view(ctx).package_path(operand):
-        if view(ctx).package_path(operand) != "net/http":
+    file_view = view(ctx)
+    args = file_view.arguments(call)
+    if operand.type == "identifier" and file_view.package_path(operand):
+        if file_view.package_path(operand) != "net/http":
             return ""
         if name == "NewRequest":
             return "" if _given_context(call) else "http.NewRequest"
@@ -129,9 +130,9 @@ def _uncancellable(call, operand, name: str, ctx) -> str:
     typed = expr_type(root, call, ctx) if root is not None else ("", "")
     if typed[0] and typed[0] not in SQL_PACKAGES:
         return ""                                    # pgx, GORM: contexts are passed otherwise
-    if not typed[0] and (view(ctx).imports_any(*GORM_PATHS) or operand.type == "call_expression"):
+    if not typed[0] and (file_view.imports_any(*GORM_PATHS) or operand.type == "call_expression"):
         return ""
-    label = f"{' '.join(text_of(operand).split())}.{name}"
+    label = f"{' '.join(file_view.text(operand).split())}.{name}"
     if name in TYPED_ONLY:
         return label if DB_TYPES.get(typed) in ("db", "tx") and not args else ""
     if name in DEST_FIRST:
@@ -167,7 +168,8 @@ def _given_context(call) -> bool:
 def _available_context(call, ctx) -> str:
     """The context in scope (a handler's request context or a `ctx` parameter); "" when none, or
     when the call runs in a goroutine that may outlive it."""
-    func = enclosing_function(call)
+    file_view = view(ctx)
+    func = file_view.enclosing_function(call)
     node = call
     while func is not None:
         if _goroutine_between(node, func):
@@ -180,7 +182,7 @@ def _available_context(call, ctx) -> str:
             if parent is not None and parent.type == "call_expression" and parent.parent is not None \
                     and parent.parent.type == "go_statement":
                 return ""
-        node, func = func, enclosing_function(func)
+        node, func = func, file_view.enclosing_function(func)
     return ""
 
 

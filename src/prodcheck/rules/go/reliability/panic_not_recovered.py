@@ -96,14 +96,12 @@ the middleware installer naming described above.
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, body_of, call_parts, enclosing_function, statements_of, unparen, walk_local, words,
-)
+from prodcheck.facts.extractors.go_common import body_of, statements_of, unparen, walk_local, words
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.data_helpers import assigned_target, handler_of, local_callee
-from prodcheck.rules.go.helpers import call_target, generated_or_tool
+from prodcheck.rules.go.helpers import call_target, generated_or_tool, view
 
 ROUTERS = {
     ("github.com/gin-gonic/gin", "New"): ("gin", "`gin.Recovery()`"),
@@ -136,6 +134,7 @@ def check(node, ctx):
 # ---------------------------------------------------------------- goroutines
 
 def _goroutine(statement, ctx):
+    file_view = view(ctx)
     call = next((unparen(c) for c in statement.named_children if c.type != "comment"), None)
     if call is None or call.type != "call_expression":
         return
@@ -149,9 +148,9 @@ def _goroutine(statement, ctx):
         target = local_callee(call, ctx)
         if target is None:
             return
-        label = f"`{' '.join(text_of(function).split())}`"
+        label = f"`{' '.join(file_view.text(function).split())}`"
     body = body_of(target)
-    if body is None or not any(n.type == "call_expression" for n in walk_local(body)):
+    if body is None or not any(n.type == "call_expression" for n in file_view.walk_local(body)):
         return
     if _recovers(body, ctx):
         return
@@ -161,6 +160,7 @@ def _goroutine(statement, ctx):
 
 def _recovers(body, ctx, depth: int = 0) -> bool:
     """Does the function body defer a recovery?"""
+    file_view = view(ctx)
     for statement in statements_of(body):
         if statement.type != "defer_statement":
             continue
@@ -172,7 +172,7 @@ def _recovers(body, ctx, depth: int = 0) -> bool:
             if _calls_recover(body_of(function)):
                 return True
             continue
-        if set(words(call_parts(call)[1])) & RECOVER_WORDS or "recover" in text_of(function).lower():
+        if set(words(file_view.call_parts(call)[1])) & RECOVER_WORDS or "recover" in file_view.text(function).lower():
             return True
         callee = local_callee(call, ctx)
         if callee is not None and _calls_recover(body_of(callee)):
@@ -188,40 +188,41 @@ def _calls_recover(body) -> bool:
 # ---------------------------------------------------------------- routers
 
 def _router(call, ctx):
+    file_view = view(ctx)
     found = ROUTERS.get(call_target(call, ctx))
     if found is None:
         return
     framework, middleware = found
     target = assigned_target(call)
-    func = enclosing_function(call)
+    func = file_view.enclosing_function(call)
     if target is None or target == "discarded" or func is None:
         return
-    name = text_of(target)
+    name = file_view.text(target)
     body = body_of(func)
     if _mentions_recovery(body):
         return
     served = False
-    for node in walk_local(body):
-        if node.type == "keyed_element" and text_of(node).replace(" ", "").startswith("Handler:") \
+    for node in file_view.walk_local(body):
+        if node.type == "keyed_element" and file_view.text(node).replace(" ", "").startswith("Handler:") \
                 and _names(node, name):
             served = True
         if node.type != "call_expression" or node.start_byte < call.end_byte:
             continue
-        operand, method = call_parts(node)
+        operand, method = file_view.call_parts(node)
         operand = unparen(operand)
-        if operand is not None and text_of(operand) == name:
+        if operand is not None and file_view.text(operand) == name:
             if method in ("Use", "Pre") and _opaque_middleware(node, ctx):
                 return
             served = served or method in SERVING
             continue
-        if method in SERVERS and any(_names(a, name) for a in arguments_of(node)):
+        if method in SERVERS and any(_names(a, name) for a in file_view.arguments(node)):
             served = True
             continue
-        if any(text_of(unparen(a)) == name for a in arguments_of(node)):
+        if any(file_view.text(unparen(a)) == name for a in file_view.arguments(node)):
             callee = local_callee(node, ctx)
             if callee is not None and _mentions_recovery(body_of(callee)):
                 return
-            if callee is None and set(words(call_parts(node)[1])) & INSTALLER_WORDS:
+            if callee is None and set(words(file_view.call_parts(node)[1])) & INSTALLER_WORDS:
                 return
     if not served:
         return
@@ -253,14 +254,15 @@ def _mentions_recovery(body) -> bool:
 
 def _opaque_middleware(call, ctx) -> bool:
     """`r.Use(mws...)` or a middleware whose body is not visible and could recover."""
-    args = arguments_of(call)
+    file_view = view(ctx)
+    args = file_view.arguments(call)
     arg_list = call.child_by_field_name("arguments")
-    if arg_list is not None and "..." in text_of(arg_list):
+    if arg_list is not None and "..." in file_view.text(arg_list):
         return True
     for arg in args:
         node = unparen(arg)
         if node is not None and node.type == "identifier" and local_callee(call, ctx) is None \
-                and set(words(text_of(node))) & {"middlewares", "mws", "middleware", "chain", "stack"}:
+                and set(words(file_view.text(node))) & {"middlewares", "mws", "middleware", "chain", "stack"}:
             return True
     return False
 

@@ -71,11 +71,8 @@ clients (resty, req), are not checked.
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, enclosing_function, local_value, unparen, words,
-)
+from prodcheck.facts.extractors.go_common import local_value, unparen, words
 from prodcheck.model import Area, Confidence
-from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.data_helpers import DISCARDED, assigned_target, expr_type, fate, http_call
 from prodcheck.rules.go.helpers import generated_or_tool, view
@@ -85,14 +82,15 @@ CLOSER_WORDS = frozenset({"close", "drain", "discard", "closer", "cleanup"})
 
 
 def check(call, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx):
         return
     label = http_call(call, ctx)
     if not label or label.endswith(".Head") or _head_request(call, ctx):
         return
-    certain = label.startswith("http.") or expr_type(unparen(call_parts(call)[0]), call, ctx) == ("net/http", "Client")
+    certain = label.startswith("http.") or expr_type(unparen(file_view.call_parts(call)[0]), call, ctx) == ("net/http", "Client")
     target = assigned_target(call)
-    func = enclosing_function(call)
+    func = file_view.enclosing_function(call)
     if target == DISCARDED:
         if certain:
             yield ctx.finding(RULE, call, f"the response of `{label}` is thrown away: its body is never "
@@ -100,9 +98,9 @@ def check(call, ctx):
         return
     if target is None or func is None:
         return
-    name = text_of(target)
+    name = file_view.text(target)
     if not certain:
-        body_text = text_of(func.child_by_field_name("body"))
+        body_text = file_view.text(func.child_by_field_name("body"))
         if f"{name}.Body" not in body_text and f"{name}.StatusCode" not in body_text:
             return
     ending = fate(name, func, call.end_byte, CLOSE, member="Body")
@@ -110,7 +108,7 @@ def check(call, ctx):
         return
     body = ending.member
     if body is not None and (body.returned or body.stored or any(
-            set(words(call_parts(c)[1])) & CLOSER_WORDS for c in body.passed)):
+            set(words(file_view.call_parts(c)[1])) & CLOSER_WORDS for c in body.passed)):
         return
     yield ctx.finding(RULE, call, f"`{name}.Body` of `{label}` is never closed in this function: the "
                                   f"connection is not reused and leaks",
@@ -119,18 +117,19 @@ def check(call, ctx):
 
 def _head_request(call, ctx) -> bool:
     """`client.Do(req)` where `req` was built for a HEAD request (no body to close)."""
-    if call_parts(call)[1] != "Do":
+    file_view = view(ctx)
+    if file_view.call_parts(call)[1] != "Do":
         return False
-    args = arguments_of(call)
+    args = file_view.arguments(call)
     request = unparen(args[0]) if args else None
     if request is not None and request.type == "identifier":
-        request = unparen(local_value(text_of(request), call, view(ctx)))
+        request = unparen(local_value(file_view.text(request), call, file_view))
     if request is None or request.type != "call_expression" \
-            or call_parts(request)[1] not in ("NewRequest", "NewRequestWithContext"):
+            or file_view.call_parts(request)[1] not in ("NewRequest", "NewRequestWithContext"):
         return False
-    request_args = arguments_of(request)
-    method = request_args[1 if call_parts(request)[1] == "NewRequestWithContext" else 0] if request_args else None
-    return method is not None and text_of(method) in ('"HEAD"', "http.MethodHead")
+    request_args = file_view.arguments(request)
+    method = request_args[1 if file_view.call_parts(request)[1] == "NewRequestWithContext" else 0] if request_args else None
+    return method is not None and file_view.text(method) in ('"HEAD"', "http.MethodHead")
 
 
 RULE = NodeRule(

@@ -64,11 +64,11 @@ behind a reverse proxy that enforces its own timeouts is still reported.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, composite_fields, composite_type, declared_type, enclosing_function,
-    local_declaration, local_value, selector_names, type_ref, unparen, walk_local,
+    composite_fields, composite_type, declared_type, local_declaration, local_value, selector_names,
+    type_ref, unparen, walk_local,
 )
 from prodcheck.model import Area, Confidence
-from prodcheck.parsing.treesitter import text_of, walk
+from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import generated_or_tool, local_constructor, package_of, view
 
@@ -89,16 +89,17 @@ def check(node, ctx):
 
 
 def _call(call, ctx):
-    operand, name = call_parts(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
-    if operand is None:
+    if operand is None or name not in PACKAGE_SERVERS and name not in SERVER_STARTS:
         return
     if name in PACKAGE_SERVERS and package_of(operand, ctx) == "net/http":
         yield ctx.finding(RULE, call, f"`http.{name}` runs a server without read or header timeouts")
         return
     if operand.type != "identifier" or package_of(operand, ctx):
         return
-    receiver = text_of(operand)
+    receiver = file_view.text(operand)
     made = _made_by(receiver, call, ctx)
     if name in ("Run", "RunTLS") and made[0] == GIN:
         yield ctx.finding(RULE, call, f"gin `{receiver}.{name}()` serves with `http.ListenAndServe`: no "
@@ -111,38 +112,42 @@ def _call(call, ctx):
         yield ctx.finding(RULE, call, f"fiber `{receiver}.{name}()` serves without a `ReadTimeout`")
 
 
+SERVER_STARTS = frozenset({"Run", "RunTLS", "Start", "StartTLS", "Listen", "ListenTLS"})   # the methods below
+
+
 def _made_by(name: str, at, ctx) -> tuple[str, str]:
     """(import path, constructor) of a local or package variable, or of a typed parameter."""
+    file_view = view(ctx)
     made = local_constructor(name, at, ctx)
     if made[0]:
         return made
-    decl = local_declaration(name, at, view(ctx))
+    decl = local_declaration(name, at, file_view)
     kind = declared_type(decl, name)
     if kind is not None:
-        path, type_name = type_ref(kind, view(ctx))
+        path, type_name = type_ref(kind, file_view)
         if (path, type_name) == (GIN, "Engine"):
             return GIN, "Engine"
     return "", ""
 
 
 def _echo_timeouts(name: str, ctx) -> bool:
-    for node in walk(ctx.file.tree.root_node):
-        if node.type == "assignment_statement":
-            left = node.child_by_field_name("left")
-            if left is not None and any(selector_names(c)[:2] == [name, "Server"]
-                                        and selector_names(c)[-1:] and selector_names(c)[-1] in READ_TIMEOUTS
-                                        for c in left.named_children):
-                return True
+    for node in view(ctx).nodes_of("assignment_statement"):
+        left = node.child_by_field_name("left")
+        if left is not None and any(selector_names(c)[:2] == [name, "Server"]
+                                    and selector_names(c)[-1:] and selector_names(c)[-1] in READ_TIMEOUTS
+                                    for c in left.named_children):
+            return True
     return False
 
 
 def _fiber_read_timeout(name: str, at, ctx) -> bool:
-    value = unparen(local_value(name, at, view(ctx)))
-    if value is None and name in view(ctx).package_vars:
-        value = unparen(view(ctx).package_vars[name])
+    file_view = view(ctx)
+    value = unparen(local_value(name, at, file_view))
+    if value is None and name in file_view.package_vars:
+        value = unparen(file_view.package_vars[name])
     if value is None or value.type != "call_expression":
         return True
-    for arg in arguments_of(value):
+    for arg in file_view.arguments(value):
         fields = composite_fields(arg)
         if "ReadTimeout" in fields:
             return True
@@ -152,13 +157,14 @@ def _fiber_read_timeout(name: str, at, ctx) -> bool:
 
 
 def _server(node, ctx):
-    if composite_type(node, view(ctx)) != ("net/http", "Server"):
+    file_view = view(ctx)
+    if composite_type(node, file_view) != ("net/http", "Server"):
         return
     fields = composite_fields(node)
     if READ_TIMEOUTS & set(fields):
         return
     target = _assigned_name(node)
-    func = enclosing_function(node)
+    func = file_view.enclosing_function(node)
     if target and func is not None and _set_later(target, func):
         return
     yield ctx.finding(RULE, node, "`http.Server` without `ReadHeaderTimeout` or `ReadTimeout`")

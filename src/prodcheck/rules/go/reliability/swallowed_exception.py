@@ -58,7 +58,7 @@ coverage). An `if err != nil` block that only logs at debug level is not reporte
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, has_comment, result_types, selector_names, statements_of, unparen, words,
+    has_comment, result_types, selector_names, statements_of, unparen, words,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
@@ -108,13 +108,14 @@ def check(node, ctx):
 
 
 def _empty_if(node, ctx):
+    file_view = view(ctx)
     condition = unparen(node.child_by_field_name("condition"))
     if condition is None or condition.type != "binary_expression":
         return
-    if text_of(condition.child_by_field_name("operator")) != "!=":
+    if file_view.text(condition.child_by_field_name("operator")) != "!=":
         return
-    left = text_of(condition.child_by_field_name("left"))
-    right = text_of(condition.child_by_field_name("right"))
+    left = file_view.text(condition.child_by_field_name("left"))
+    right = file_view.text(condition.child_by_field_name("right"))
     if right != "nil" or not (left == "err" or left.lower().endswith("err")):
         return
     body = node.child_by_field_name("consequence")
@@ -124,6 +125,7 @@ def _empty_if(node, ctx):
 
 
 def _blank(node, ctx):
+    file_view = view(ctx)
     if node.type == "var_spec":
         names = list(node.children_by_field_name("name"))
         value = node.child_by_field_name("value")
@@ -132,7 +134,7 @@ def _blank(node, ctx):
         names = list(left.named_children) if left is not None else []
         value = node.child_by_field_name("right")
     values = [v for v in value.named_children if v.type != "comment"] if value is not None else []
-    if len(values) != 1 or not names or text_of(names[-1]) != "_":
+    if len(values) != 1 or not names or file_view.text(names[-1]) != "_":
         return
     call = unparen(values[0])
     if call is None or call.type != "call_expression":
@@ -142,11 +144,11 @@ def _blank(node, ctx):
         if label:
             yield ctx.finding(RULE, node, f"`_ = {label}(...)` discards its error")
         return
-    if all(text_of(n) == "_" for n in names):
+    if all(file_view.text(n) == "_" for n in names):
         return
     label = _value_and_error(call, ctx, len(names))
     if label:
-        kept = ", ".join(text_of(n) for n in names)
+        kept = ", ".join(file_view.text(n) for n in names)
         operator = "=" if node.type == "assignment_statement" else ":="
         yield ctx.finding(RULE, node, f"`{kept} {operator} {label}(...)` drops the error: the value may be a "
                                       f"zero value")
@@ -155,39 +157,41 @@ def _blank(node, ctx):
 def _error_only(call, ctx, local: bool = True) -> str:
     """The label of a call known to return only an error (same-file functions only when `local`:
     an explicit `_ =`)."""
-    operand, name = call_parts(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
     if operand is None:
-        func = view(ctx).functions.get(name) if local else None
-        if func is not None and [text_of(t) for t in result_types(func)] == ["error"]:
+        func = file_view.functions.get(name) if local else None
+        if func is not None and [file_view.text(t) for t in result_types(func)] == ["error"]:
             return name
         return ""
     package = package_of(operand, ctx)
     if package:
-        return f"{text_of(operand)}.{name}" if name in ERROR_ONLY.get(package, ()) else ""
+        return f"{file_view.text(operand)}.{name}" if name in ERROR_ONLY.get(package, ()) else ""
     if name in ERROR_ONLY_METHODS:
         if name in ("Ping", "PingContext") and not _dbish(operand):
             return ""
-        if name in ("Scan", "StructScan", "MapScan") and not arguments_of(call):
+        if name in ("Scan", "StructScan", "MapScan") and not file_view.arguments(call):
             return ""
         return f"{_short(operand)}.{name}"
-    if name == "Decode" and operand.type == "call_expression" and call_parts(operand)[1] == "NewDecoder":
+    if name == "Decode" and operand.type == "call_expression" and file_view.call_parts(operand)[1] == "NewDecoder":
         return "Decoder.Decode"
     return ""
 
 
 def _value_and_error(call, ctx, count: int) -> str:
-    operand, name = call_parts(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
     if operand is None:
-        func = view(ctx).functions.get(name)
-        results = [text_of(t) for t in result_types(func)] if func is not None else []
+        func = file_view.functions.get(name)
+        results = [file_view.text(t) for t in result_types(func)] if func is not None else []
         if len(results) == count and results[-1] == "error":
             return name
         return ""
     package = package_of(operand, ctx)
     if package:
-        return f"{text_of(operand)}.{name}" if name in VALUE_AND_ERROR.get(package, ()) else ""
+        return f"{file_view.text(operand)}.{name}" if name in VALUE_AND_ERROR.get(package, ()) else ""
     if name in VALUE_AND_ERROR_METHODS and count == 2:
         if name in ("Query", "QueryContext", "Exec", "ExecContext", "Prepare", "PrepareContext", "Begin",
                     "BeginTx", "Queryx", "QueryxContext") and not _dbish(operand):

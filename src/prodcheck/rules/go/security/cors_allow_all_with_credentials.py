@@ -91,13 +91,14 @@ def check(node, ctx):
 
 
 def _wildcard(fields: dict, ctx, at) -> str:
+    file_view = view(ctx)
     if is_true(fields.get("AllowAllOrigins")):
         return "every origin (`AllowAllOrigins: true`)"
     for key in ORIGIN_LISTS:
         value = unparen(fields.get(key))
         if value is None:
             continue
-        single = string_of(value, view(ctx).consts, at)
+        single = string_of(value, file_view.consts, at)
         if single is not None and any(part.strip() in WILDCARDS for part in single.split(",")):
             return f"`{key}: \"{single}\"`"
         if value.type == "composite_literal":
@@ -105,8 +106,8 @@ def _wildcard(fields: dict, ctx, at) -> str:
             for element in (body.named_children if body is not None else []):
                 item = element.named_children[0] if element.type == "literal_element" and element.named_children \
                     else element
-                if string_of(item, view(ctx).consts, at) in WILDCARDS:
-                    return f"`{key}` with `{string_of(item, view(ctx).consts, at)}`"
+                if string_of(item, file_view.consts, at) in WILDCARDS:
+                    return f"`{key}` with `{string_of(item, file_view.consts, at)}`"
     for key in ORIGIN_FUNCS:
         func = unparen(fields.get(key))
         if func is not None and func.type == "func_literal" and _always_true(func):

@@ -68,8 +68,7 @@ traced. A central error handler that writes `err.Error()` for every error (echo
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import arguments_of, call_parts, handler_params, statements_of, \
-    unparen
+from prodcheck.facts.extractors.go_common import handler_params, statements_of, unparen
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -86,10 +85,11 @@ PRINTERS = frozenset({"Fprintf", "Fprint", "Fprintln"})
 
 
 def check(call, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx) or test_support(ctx):
         return
     target = call_target(call, ctx)
-    args = arguments_of(call)
+    args = file_view.arguments(call)
     if target == ("net/http", "Error") and len(args) == 3:
         yield from _report(call, args[1], status_code(args[2], ctx), ctx)
         return
@@ -100,28 +100,28 @@ def check(call, ctx):
         if target == ("fmt", target[1]) and target[1] in PRINTERS and len(args) >= 2:
             yield from _after_write_header(call, args[0], args[1:], ctx)
         return
-    operand, name = call_parts(call)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
-    if operand is None:
-        return
+    if operand is None or name not in CONTEXT_WRITERS and name not in FIBER_WRITERS and name not in ("Encode", "Write"):
+        return                           # none of the writes below
     func, _ = enclosing_handler(call, ctx)
     if func is None:
         return
-    roles = handler_params(func, view(ctx))
-    if operand.type == "identifier" and roles.get(text_of(operand)) == "context" and name in CONTEXT_WRITERS \
+    roles = handler_params(func, file_view)
+    if operand.type == "identifier" and roles.get(file_view.text(operand)) == "context" and name in CONTEXT_WRITERS \
             and len(args) > CONTEXT_WRITERS[name]:
         body = args[CONTEXT_WRITERS[name]:]
         yield from _report(call, body, status_code(args[0], ctx), ctx)
     elif operand.type == "call_expression" and (name in FIBER_WRITERS or name == "Encode") and args:
-        inner_operand, inner = call_parts(operand)
-        inner_args = arguments_of(operand)
+        inner_operand, inner = file_view.call_parts(operand)
+        inner_args = file_view.arguments(operand)
         inner_operand = unparen(inner_operand)
         if inner == "Status" and len(inner_args) == 1 and inner_operand is not None \
-                and roles.get(text_of(inner_operand)) == "context":
+                and roles.get(file_view.text(inner_operand)) == "context":
             yield from _report(call, args, status_code(inner_args[0], ctx), ctx)
         elif inner == "NewEncoder" and name == "Encode" and len(inner_args) == 1:
             yield from _after_write_header(call, inner_args[0], args, ctx)
-    elif operand.type == "identifier" and roles.get(text_of(operand)) == "writer" and name == "Write":
+    elif operand.type == "identifier" and roles.get(file_view.text(operand)) == "writer" and name == "Write":
         yield from _after_write_header(call, operand, args, ctx)
 
 
@@ -135,12 +135,13 @@ def _report(call, body, status: int | None, ctx):
 
 def _after_write_header(call, writer, body: list, ctx):
     """A write to the response right after `w.WriteHeader(5xx)` in the same block."""
+    file_view = view(ctx)
     writer = unparen(writer)
     func, _ = enclosing_handler(call, ctx)
     if writer is None or writer.type != "identifier" or func is None:
         return
-    name = text_of(writer)
-    if handler_params(func, view(ctx)).get(name) != "writer":
+    name = file_view.text(writer)
+    if handler_params(func, file_view).get(name) != "writer":
         return
     statement = call
     while statement.parent is not None and statement.parent.type not in ("block", "statement_list"):
@@ -169,11 +170,12 @@ def _error_value(node) -> bool:
 
 
 def _write_header(statement, writer: str, ctx) -> int | None:
+    file_view = view(ctx)
     call = statement.named_children[0] if statement.type == "expression_statement" and statement.named_children \
         else None
-    operand, name = call_parts(call)
-    args = arguments_of(call)
-    if name == "WriteHeader" and operand is not None and text_of(unparen(operand)) == writer and len(args) == 1:
+    operand, name = file_view.call_parts(call)
+    args = file_view.arguments(call)
+    if name == "WriteHeader" and operand is not None and file_view.text(unparen(operand)) == writer and len(args) == 1:
         return status_code(args[0], ctx) or 0
     return None
 

@@ -67,10 +67,8 @@ TLS-terminating proxy that rewrites cookies is still reported.
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import arguments_of, call_parts, composite_fields, composite_type, \
-    string_of, unparen, words
+from prodcheck.facts.extractors.go_common import composite_fields, composite_type, string_of, unparen, words
 from prodcheck.model import Area, Stride
-from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import generated_or_tool, view
 from prodcheck.rules.go.security_helpers import selector_package, test_support
@@ -96,7 +94,8 @@ def check(node, ctx):
 
 
 def _literal(node, ctx):
-    kind = composite_type(node, view(ctx))
+    file_view = view(ctx)
+    kind = composite_type(node, file_view)
     fields = composite_fields(node)
     if kind in SESSION_OPTIONS:
         missing = _missing(fields, "HttpOnly", "Secure")
@@ -111,7 +110,7 @@ def _literal(node, ctx):
         return
     missing = _missing(fields, *flags)
     same_site = fields.get("SameSite")
-    if same_site is not None and text_of(same_site).endswith("SameSiteNoneMode") and "`Secure`" in missing:
+    if same_site is not None and file_view.text(same_site).endswith("SameSiteNoneMode") and "`Secure`" in missing:
         missing = [m if m != "`Secure`" else "`Secure` (required by SameSite=None)" for m in missing]
     if missing:
         yield ctx.finding(RULE, node, f"cookie `{name}` set without {' and '.join(missing)}")
@@ -128,11 +127,12 @@ def _missing(fields: dict, *flags: str) -> list[str]:
 
 
 def _gin_set_cookie(call, ctx):
-    operand, name = call_parts(call)
-    args = arguments_of(call)
-    if name != "SetCookie" or len(args) != 7 or operand is None or GIN not in view(ctx).imports.values():
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
+    args = file_view.arguments(call)
+    if name != "SetCookie" or len(args) != 7 or operand is None or GIN not in file_view.imports.values():
         return
-    if selector_package(unparen(operand), ctx)[0] or view(ctx).package_path(unparen(operand)):
+    if selector_package(unparen(operand), ctx)[0] or file_view.package_path(unparen(operand)):
         return                                    # a package function, not `c.SetCookie`
     cookie = _cookie_name(args[0], call, ctx)
     if cookie is None or not _session_name(cookie):
@@ -144,9 +144,10 @@ def _gin_set_cookie(call, ctx):
 
 
 def _cookie_name(node, at, ctx) -> str | None:
+    file_view = view(ctx)
     if node is None:
         return None
-    return string_of(node, view(ctx).consts, at, view(ctx))
+    return string_of(node, file_view.consts, at, file_view)
 
 
 def _session_name(name: str) -> bool:

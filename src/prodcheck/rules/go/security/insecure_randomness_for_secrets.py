@@ -52,7 +52,7 @@ traced. Names are matched by words: `session`, `token`, `secret`, `password`, `o
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    call_parts, enclosing_function, function_name, local_value, selector_names, unparen, words,
+    enclosing_function, function_name, local_value, selector_names, unparen, words,
 )
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
@@ -76,16 +76,17 @@ NOT_SECRET = frozenset({"jitter", "backoff", "delay", "sleep", "shuffle", "sampl
 
 
 def check(call, ctx):
-    operand, name = call_parts(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
     if name not in PRODUCERS or operand is None or operand.type != "identifier":
         return
-    if package_of(operand, ctx) not in MATH_RAND and not _local_generator(text_of(operand), call, ctx):
+    if package_of(operand, ctx) not in MATH_RAND and not _local_generator(file_view.text(operand), call, ctx):
         return
     secret = _secret_context(call)
     if not secret:
         return
-    func = enclosing_function(call)
+    func = file_view.enclosing_function(call)
     key = ("go.rand-secret", func.id if func is not None else 0)
     if key in ctx.data:
         return
@@ -94,10 +95,11 @@ def check(call, ctx):
 
 
 def _local_generator(name: str, at, ctx) -> bool:
-    value = unparen(local_value(name, at, view(ctx)))
+    file_view = view(ctx)
+    value = unparen(local_value(name, at, file_view))
     if value is None or value.type != "call_expression":
         return False
-    operand, made = call_parts(value)
+    operand, made = file_view.call_parts(value)
     return made == "New" and package_of(operand, ctx) in MATH_RAND
 
 

@@ -68,8 +68,8 @@ lestrrat-go/jwx and other JWT libraries are not checked; `aud`/`iss` validation 
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, body_of, call_parts, composite_fields, composite_type, enclosing_function, is_true,
-    local_value, selector_names, unparen, walk_local,
+    body_of, call_parts, composite_fields, composite_type, is_true, local_value, selector_names, unparen,
+    walk_local,
 )
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
@@ -85,12 +85,13 @@ def is_jwt(path: str) -> bool:
 
 
 def check(node, ctx):
+    file_view = view(ctx)
     if node.type == "composite_literal":
-        path, type_name = composite_type(node, view(ctx))
+        path, type_name = composite_type(node, file_view)
         if is_jwt(path) and type_name == "Parser" and is_true(composite_fields(node).get("SkipClaimsValidation")):
             yield ctx.finding(RULE, node, "`SkipClaimsValidation: true`: token expiry is never checked")
         return
-    operand, name = call_parts(node)
+    operand, name = file_view.call_parts(node)
     operand = unparen(operand)
     if operand is None:
         return
@@ -107,7 +108,7 @@ def check(node, ctx):
     options = [] if is_jwt(package) else _jwt_parser(operand, node, ctx)
     if options is None:
         return
-    args = arguments_of(node)
+    args = file_view.arguments(node)
     key_index = 1 if name == "Parse" else 2
     if len(args) <= key_index:
         return
@@ -129,29 +130,30 @@ def check(node, ctx):
 def _jwt_parser(operand, at, ctx):
     """The options of a golang-jwt parser (`jwt.NewParser(opts...)`, `&jwt.Parser{...}`,
     `new(jwt.Parser)`), as a list of nodes; None when the operand is not one."""
+    file_view = view(ctx)
     value = operand
     if operand.type == "identifier" and not package_of(operand, ctx):
-        value = unparen(local_value(text_of(operand), at, view(ctx)))
+        value = unparen(local_value(file_view.text(operand), at, file_view))
     if value is None:
         return None
     if value.type == "call_expression":
-        inner_operand, inner = call_parts(value)
+        inner_operand, inner = file_view.call_parts(value)
         if inner == "NewParser" and is_jwt(package_of(inner_operand, ctx)):
-            return list(arguments_of(value))
+            return list(file_view.arguments(value))
         if inner == "new":
-            args = arguments_of(value)
+            args = file_view.arguments(value)
             target = unparen(args[0]) if args else None
             if target is not None and target.type == "qualified_type":
-                package, type_name = (text_of(target.child_by_field_name("package")),
-                                      text_of(target.child_by_field_name("name")))
+                package, type_name = (file_view.text(target.child_by_field_name("package")),
+                                      file_view.text(target.child_by_field_name("name")))
             elif target is not None and target.type == "selector_expression":
-                package, type_name = (text_of(target.child_by_field_name("operand")),
-                                      text_of(target.child_by_field_name("field")))
+                package, type_name = (file_view.text(target.child_by_field_name("operand")),
+                                      file_view.text(target.child_by_field_name("field")))
             else:
                 return None
-            return [] if type_name == "Parser" and is_jwt(view(ctx).imports.get(package, "")) else None
+            return [] if type_name == "Parser" and is_jwt(file_view.imports.get(package, "")) else None
         return None
-    path, type_name = composite_type(value, view(ctx))
+    path, type_name = composite_type(value, file_view)
     if is_jwt(path) and type_name == "Parser":
         fields = composite_fields(value)
         return [fields["ValidMethods"]] if "ValidMethods" in fields else []
@@ -159,16 +161,17 @@ def _jwt_parser(operand, at, ctx):
 
 
 def _key_function(node, at, ctx):
+    file_view = view(ctx)
     node = unparen(node)
     if node is None:
         return None
     if node.type == "func_literal":
         return node
     if node.type == "identifier":
-        found = view(ctx).functions.get(text_of(node))
+        found = file_view.functions.get(file_view.text(node))
         if found is not None:
             return found
-        value = unparen(local_value(text_of(node), at, view(ctx)))
+        value = unparen(local_value(file_view.text(node), at, file_view))
         return value if value is not None and value.type == "func_literal" else None
     return None
 
@@ -198,10 +201,11 @@ def _allows_none(func) -> bool:
 
 
 def _verifies_later(call, ctx) -> bool:
-    func = enclosing_function(call)
-    for node in walk_local(body_of(func)) if func is not None else ():
+    file_view = view(ctx)
+    func = file_view.enclosing_function(call)
+    for node in file_view.walk_local(body_of(func)) if func is not None else ():
         if node.type == "call_expression" and node.id != call.id:
-            operand, name = call_parts(node)
+            operand, name = file_view.call_parts(node)
             if name in VERIFYING and operand is not None:
                 return True
     return False

@@ -53,9 +53,9 @@ are not resolved.
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import arguments_of, call_parts, local_value, unparen
+from prodcheck.facts.extractors.go_common import local_value, unparen
 from prodcheck.model import Area, Confidence, Stride
-from prodcheck.parsing.treesitter import text_of, walk
+from prodcheck.parsing.treesitter import walk
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import call_target, generated_or_tool, view
 from prodcheck.rules.go.security_helpers import int_value, test_support
@@ -71,10 +71,11 @@ FILE_MAKERS = frozenset({("os", "Create"), ("os", "OpenFile"), ("os", "Open"), (
 
 
 def check(call, ctx):
+    file_view = view(ctx)
     if generated_or_tool(ctx) or test_support(ctx):
         return
     path, name = call_target(call, ctx)
-    args = arguments_of(call)
+    args = file_view.arguments(call)
     index = MODE_ARG.get((path, name))
     if index is None:
         index = _file_chmod(call, name, args, ctx)
@@ -82,7 +83,7 @@ def check(call, ctx):
             return
         label = "File.Chmod"
     else:
-        label = f"{text_of(unparen(call_parts(call)[0]))}.{name}"
+        label = f"{file_view.text(unparen(file_view.call_parts(call)[0]))}.{name}"
     if len(args) <= index:
         return
     mode = int_value(args[index], ctx)
@@ -102,22 +103,24 @@ def check(call, ctx):
 
 
 def _umask_cleared(ctx) -> bool:
+    file_view = view(ctx)
     key = "go.umask-cleared"
     if key not in ctx.data:
-        ctx.data[key] = any(call_target(node, ctx) in UMASK and arguments_of(node)
-                            and int_value(arguments_of(node)[0], ctx) == 0
-                            for node in walk(view(ctx).root) if node.type == "call_expression")
+        ctx.data[key] = any(call_target(node, ctx) in UMASK and file_view.arguments(node)
+                            and int_value(file_view.arguments(node)[0], ctx) == 0
+                            for node in walk(file_view.root) if node.type == "call_expression")
     return ctx.data[key]
 
 
 def _file_chmod(call, name: str, args: list, ctx) -> int | None:
     """`f.Chmod(mode)` on a file this function opened with `os.Create`/`os.OpenFile`."""
+    file_view = view(ctx)
     if name != "Chmod" or len(args) != 1:
         return None
-    operand = unparen(call_parts(call)[0])
+    operand = unparen(file_view.call_parts(call)[0])
     if operand is None or operand.type != "identifier":
         return None
-    value = unparen(local_value(text_of(operand), call, view(ctx)))
+    value = unparen(local_value(file_view.text(operand), call, file_view))
     if value is None or value.type != "call_expression":
         return None
     return 0 if call_target(value, ctx) in FILE_MAKERS else None

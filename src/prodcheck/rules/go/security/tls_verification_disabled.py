@@ -57,8 +57,8 @@ from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import element_value, is_true, selector_names
 from prodcheck.model import Area, Confidence, Stride
-from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
+from prodcheck.rules.go.helpers import view
 
 VERIFY_CALLBACKS = frozenset({"VerifyPeerCertificate", "VerifyConnection"})
 
@@ -71,6 +71,7 @@ def check(node, ctx):
 
 
 def _keyed(node, ctx):
+    file_view = view(ctx)
     key = node.child_by_field_name("key")
     value = node.child_by_field_name("value")
     if key is None or value is None:
@@ -78,10 +79,10 @@ def _keyed(node, ctx):
         if len(parts) != 2:
             return
         key, value = parts
-    if text_of(key).strip() != "InsecureSkipVerify" or not is_true(element_value(value)):
+    if file_view.text(key).strip() != "InsecureSkipVerify" or not is_true(element_value(value)):
         return
     body = node.parent
-    siblings = {text_of(_key(c)).strip() for c in body.named_children if c.type == "keyed_element"} \
+    siblings = {file_view.text(_key(c)).strip() for c in body.named_children if c.type == "keyed_element"} \
         if body is not None else set()
     if siblings & VERIFY_CALLBACKS:
         yield ctx.finding(RULE, node, "`InsecureSkipVerify: true` with a custom verification callback",
@@ -97,7 +98,7 @@ def _assignment(node, ctx):
     values = list(right.named_children) if right is not None else []
     for target, value in zip(targets, values):
         if selector_names(target)[-1:] == ["InsecureSkipVerify"] and is_true(value):
-            yield ctx.finding(RULE, node, f"`{text_of(target)} = true` disables TLS certificate verification")
+            yield ctx.finding(RULE, node, f"`{view(ctx).text(target)} = true` disables TLS certificate verification")
 
 
 def _key(element):

@@ -73,11 +73,9 @@ is never reported.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, declared_type, enclosing_function, function_name, local_declaration,
-    outermost_function, type_ref, unparen, words,
+    declared_type, function_name, local_declaration, type_ref, unparen, words,
 )
 from prodcheck.model import Area, Confidence, Stride
-from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import call_target, generated_or_tool, local_constructor, view
 from prodcheck.rules.go.security_helpers import int_value, loop_ancestor, selector_package, test_support
@@ -99,7 +97,7 @@ def check(call, ctx):
     if generated_or_tool(ctx) or test_support(ctx):
         return
     target = call_target(call, ctx)
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if target in BROKEN_CIPHERS:
         yield ctx.finding(RULE, call, f"{BROKEN_CIPHERS[target]} cipher (`{target[0].rsplit('/', 1)[-1]}."
                                       f"{target[1]}`) is broken")
@@ -140,19 +138,21 @@ def _hmac(call, factory, ctx):
 
 
 def _protocol_code(call, ctx) -> bool:
-    names = [view(ctx).package, function_name(outermost_function(call))]
+    file_view = view(ctx)
+    names = [file_view.package, function_name(file_view.outermost_function(call))]
     return any(set(words(n)) & PROTOCOL_WORDS for n in names if n)
 
 
 def _ecb(call, args, ctx):
-    operand, name = call_parts(call)
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
     operand = unparen(operand)
     if name not in ("Encrypt", "Decrypt") or len(args) != 2 or operand is None or operand.type != "identifier":
         return
-    func = enclosing_function(call)
+    func = file_view.enclosing_function(call)
     if func is None or loop_ancestor(call, func) is None:
         return
-    block = text_of(operand)
+    block = file_view.text(operand)
     if local_constructor(block, call, ctx) in BLOCK_MAKERS or _block_param(block, call, ctx):
         yield ctx.finding(RULE, call, f"`{block}.{name}` called block by block in a loop: ECB mode leaks "
                                       f"patterns of the plaintext",
@@ -160,9 +160,10 @@ def _ecb(call, args, ctx):
 
 
 def _block_param(name: str, at, ctx) -> bool:
-    decl = local_declaration(name, at, view(ctx))
+    file_view = view(ctx)
+    decl = local_declaration(name, at, file_view)
     kind = declared_type(decl, name) if decl is not None else None
-    return type_ref(kind, view(ctx)) == ("crypto/cipher", "Block") if kind is not None else False
+    return type_ref(kind, file_view) == ("crypto/cipher", "Block") if kind is not None else False
 
 
 RULE = NodeRule(

@@ -45,9 +45,7 @@ iteration count are not reported.
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import (
-    arguments_of, call_parts, function_name, local_value, outermost_function, unparen, walk_local, words,
-)
+from prodcheck.facts.extractors.go_common import function_name, local_value, unparen, walk_local, words
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -65,21 +63,24 @@ NOT_PASSWORD = frozenset({"hash", "hashed", "digest", "token", "reset", "policy"
 
 
 def check(call, ctx):
+    file_view = view(ctx)
+    operand, name = file_view.call_parts(call)
+    if name not in SUMS and name != "Write" and name != "WriteString":
+        return                           # none of the hashing calls below
     if _implements_kdf(call, ctx):
         return
-    operand, name = call_parts(call)
     operand = unparen(operand)
-    args = arguments_of(call)
+    args = file_view.arguments(call)
     if operand is None or not args:
         return
     package = package_of(operand, ctx)
     if package in DIGESTS and name in SUMS:
         if _mentions_password(args[0]):
-            yield ctx.finding(RULE, call, f"password hashed with {DIGESTS[package]} (`{text_of(operand)}.{name}`): "
+            yield ctx.finding(RULE, call, f"password hashed with {DIGESTS[package]} (`{file_view.text(operand)}.{name}`): "
                                           f"a fast digest, not a password hash")
         return
     if name == "Write" and operand.type == "identifier":
-        algorithm = _hash_object(text_of(operand), call, ctx)
+        algorithm = _hash_object(file_view.text(operand), call, ctx)
         if algorithm and _mentions_password(args[0]):
             yield ctx.finding(RULE, call, f"password written into a {algorithm} hash: a fast digest, not a "
                                           f"password hash")
@@ -87,7 +88,7 @@ def check(call, ctx):
     if package == "io" and name == "WriteString" and len(args) >= 2:
         target = unparen(args[0])
         if target is not None and target.type == "identifier":
-            algorithm = _hash_object(text_of(target), call, ctx)
+            algorithm = _hash_object(file_view.text(target), call, ctx)
             if algorithm and _mentions_password(args[1]):
                 yield ctx.finding(RULE, call, f"password written into a {algorithm} hash: a fast digest, not "
                                               f"a password hash")
@@ -96,15 +97,17 @@ def check(call, ctx):
 def _implements_kdf(call, ctx) -> bool:
     """Inside a key-derivation or password-hashing implementation (bcrypt_pbkdf, pbkdf2, a
     package named so), where a digest over the password is the algorithm itself."""
-    names = [view(ctx).package, function_name(outermost_function(call))]
+    file_view = view(ctx)
+    names = [file_view.package, function_name(file_view.outermost_function(call))]
     return any(set(words(n)) & KDF_WORDS for n in names if n)
 
 
 def _hash_object(name: str, at, ctx) -> str:
-    value = unparen(local_value(name, at, view(ctx)))
+    file_view = view(ctx)
+    value = unparen(local_value(name, at, file_view))
     if value is None or value.type != "call_expression":
         return ""
-    operand, made = call_parts(value)
+    operand, made = file_view.call_parts(value)
     package = package_of(operand, ctx)
     return DIGESTS.get(package, "") if made in CONSTRUCTORS else ""
 

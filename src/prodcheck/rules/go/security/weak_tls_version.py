@@ -47,7 +47,6 @@ from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import composite_type, element_value, selector_names, unparen
 from prodcheck.model import Area, Confidence, Severity, Stride
-from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import generated_or_tool, view
 from prodcheck.rules.go.security_helpers import parse_int, selector_package, test_support
@@ -74,16 +73,17 @@ def check(node, ctx):
 
 
 def _keyed(node, ctx):
+    file_view = view(ctx)
     parts = [c for c in node.named_children if c.type != "comment"]
     if len(parts) != 2:
         return
     key, value = (element_value(p) for p in parts)
-    field = text_of(key).strip() if key is not None else ""
+    field = file_view.text(key).strip() if key is not None else ""
     if field not in ("MinVersion", "MaxVersion", "CipherSuites"):
         return
     literal = node.parent.parent if node.parent is not None else None
     if literal is None or literal.type != "composite_literal" \
-            or composite_type(literal, view(ctx)) != ("crypto/tls", "Config"):
+            or composite_type(literal, file_view) != ("crypto/tls", "Config"):
         return
     yield from _report(field, value, node, ctx)
 
@@ -125,7 +125,7 @@ def _version(value, ctx, require_tls: bool) -> int | None:
         path, name = selector_package(value, ctx)
         return VERSIONS.get(name) if path == "crypto/tls" else None
     if value.type == "int_literal" and not require_tls:
-        number = parse_int(text_of(value))
+        number = parse_int(view(ctx).text(value))
         return number if number in NAMES else None
     return None
 

@@ -53,7 +53,7 @@ request).
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.js_common import call_parts, callee, member_names
+from prodcheck.facts.extractors.js_common import callee
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -102,7 +102,7 @@ def check(node, ctx):
 
 def _client(node, ctx) -> str:
     v = view(ctx)
-    receiver, name = call_parts(node)
+    receiver, name = view(ctx).call_parts(node)
     if node.type == "new_expression":
         if name not in CONSTRUCTORS:
             return ""
@@ -112,7 +112,7 @@ def _client(node, ctx) -> str:
             if binding is not None and binding.spec in packages and binding.name in (name, "default"):
                 return f"new {name}()"
             return ""
-        names = member_names(receiver)
+        names = view(ctx).member_names(receiver)
         binding = v.binding(names[0], node) if len(names) == 1 else None
         if binding is not None and binding.spec in CONSTRUCTORS[name]:
             return f"new {names[0]}.{name}()"
@@ -130,7 +130,7 @@ def _client(node, ctx) -> str:
         if binding.spec in DEFAULT_FACTORIES and binding.name == "default":
             return f"{text_of(function)}()"
         return ""
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if len(names) != 1 or name not in FACTORIES:
         return ""
     binding = v.binding(names[0], node)

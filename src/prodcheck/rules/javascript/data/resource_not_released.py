@@ -61,12 +61,12 @@ Only the function that acquires the handle is read.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    FUNCTION_TYPES, arguments_of, body_of, call_parts, member_names, unwrap, words,
+    FUNCTION_TYPES, body_of, call_parts, unwrap, words,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of, walk
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.javascript.helpers import is_frontend
+from prodcheck.rules.javascript.helpers import is_frontend, view
 
 ACQUIRE = {"connect": "release", "getConnection": "release", "createQueryRunner": "release",
            "startSession": "endSession"}
@@ -80,10 +80,10 @@ def check(declarator, ctx):
     value = unwrap(declarator.child_by_field_name("value"))
     if name_node is None or name_node.type != "identifier" or value is None or value.type != "call_expression":
         return
-    receiver, method = call_parts(value)
-    if method not in ACQUIRE or receiver is None or arguments_of(value) and method != "createQueryRunner":
+    receiver, method = view(ctx).call_parts(value)
+    if method not in ACQUIRE or receiver is None or view(ctx).arguments(value) and method != "createQueryRunner":
         return
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if method in ("connect", "getConnection") and not (names and "pool" in words(names[-1])):
         return
     func = _function_of(declarator)
@@ -106,7 +106,7 @@ def check(declarator, ctx):
     if in_catch and outside:
         return
     yield ctx.finding(
-        RULE, releases[0], f"`{name}.{call_parts(releases[0])[1]}()` is skipped when a query before it "
+        RULE, releases[0], f"`{name}.{view(ctx).call_parts(releases[0])[1]}()` is skipped when a query before it "
                            f"throws: the `{label}` handle leaks",
         related=(declarator,))
 

@@ -65,7 +65,7 @@ from __future__ import annotations
 import re
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, member_names, object_pairs, unwrap, words,
+    arguments_of, call_parts, callee, object_pairs, unwrap, words,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import string_value, text_of
@@ -73,6 +73,7 @@ from prodcheck.rules.base import NodeRule
 from prodcheck.rules.javascript.data_helpers import (
     DB_WORDS, NOT_MODELS, REPO_WORDS, request_function, server_file, sql_argument, typed_repository,
 )
+from prodcheck.rules.javascript.helpers import view
 
 BOUND_KEYS = frozenset({"take", "limit", "first", "last", "where", "cursor", "top", "perPage", "pageSize"})
 CHAIN_BOUNDS = re.compile(r"^(where\w*|limit|first|paginate|forPage|offset|skip|cursor|stream|batchSize|"
@@ -104,11 +105,11 @@ def check(call, ctx):
 
 
 def _unbounded(call, ctx) -> str:
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if receiver is None:
         return _knex(call)
-    names = member_names(receiver)
-    args = arguments_of(call)
+    names = view(ctx).member_names(receiver)
+    args = view(ctx).arguments(call)
     if method == "findMany" and len(names) >= 2:
         base = names[:-1] if names[0] != "this" else names[1:-1]
         if base and set(words(" ".join(base))) & DB_WORDS and _open_options(args, ctx):

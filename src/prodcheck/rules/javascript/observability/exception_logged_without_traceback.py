@@ -54,7 +54,7 @@ from prodcheck.facts.extractors.js_common import (
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.javascript.helpers import is_frontend, is_tooling_path
+from prodcheck.rules.javascript.helpers import is_frontend, is_tooling_path, view
 
 LEVELS = frozenset({"error", "fatal", "critical", "crit", "emerg", "alert"})
 LOGGER_WORDS = frozenset({"log", "logger", "logging", "console", "winston", "pino", "bunyan", "signale",
@@ -86,8 +86,8 @@ def check(catch, ctx):
     if not logs:
         return
     call = min(logs, key=lambda c: c.start_byte)
-    receiver, method = call_parts(call)
-    label = f"{'.'.join(member_names(receiver))}.{method}"
+    receiver, method = view(ctx).call_parts(call)
+    label = f"{'.'.join(view(ctx).member_names(receiver))}.{method}"
     yield ctx.finding(
         RULE, call, f"`{label}(...)` logs only the text of `{name}`: its stack trace is lost",
         fix=f"Pass the error object itself: `{label}({{ err: {name} }}, 'what failed')` (pino), "

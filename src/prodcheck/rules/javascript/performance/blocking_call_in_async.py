@@ -54,7 +54,7 @@ parameters) or by NestJS decorators; helpers in other modules are not followed. 
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.js_common import call_parts, callee, member_names
+from prodcheck.facts.extractors.js_common import callee
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -95,7 +95,7 @@ def check(call, ctx):
 
 def _blocking(call, ctx) -> tuple[str, str]:
     v = view(ctx)
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if receiver is None:
         function = callee(call)
         if function is None or function.type != "identifier":
@@ -104,7 +104,7 @@ def _blocking(call, ctx) -> tuple[str, str]:
         if binding is None:
             return "", ""
         return _family(binding.spec, binding.name, text_of(function))
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if len(names) != 1:
         return "", ""
     binding = v.binding(names[0], call)

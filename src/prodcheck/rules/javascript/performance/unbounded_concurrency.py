@@ -61,7 +61,7 @@ because its own body then awaits nothing.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    FUNCTION_TYPES, arguments_of, body_of, call_parts, collection_call, is_async, is_function, member_names,
+    FUNCTION_TYPES, body_of, collection_call, is_async, is_function,
     params_of, unwrap, walk_local,
 )
 from prodcheck.model import Area, Confidence
@@ -81,15 +81,15 @@ READ_METHODS = frozenset({"query", "execute", "findOne", "findUnique", "findFirs
 def check(call, ctx):
     if not server_file(ctx):
         return
-    receiver, method = call_parts(call)
-    if method not in GATHER or member_names(receiver) != ["Promise"]:
+    receiver, method = view(ctx).call_parts(call)
+    if method not in GATHER or view(ctx).member_names(receiver) != ["Promise"]:
         return
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     inner = unwrap(args[0]) if args else None
     if inner is None or inner.type != "call_expression":
         return
-    items, mapper = call_parts(inner)
-    map_args = arguments_of(inner)
+    items, mapper = view(ctx).call_parts(inner)
+    map_args = view(ctx).arguments(inner)
     if mapper not in ("map", "flatMap") or items is None or not map_args:
         return
     callback = unwrap(map_args[0])
@@ -123,7 +123,7 @@ def _does_io(callback, ctx) -> bool:
 def _io_call(call, ctx) -> bool:
     if write_label(call, ctx) or outbound_label(call, ctx):
         return True
-    _, method = call_parts(call)
+    _, method = view(ctx).call_parts(call)
     return method in READ_METHODS
 
 
@@ -132,7 +132,7 @@ def _origin(items, at, ctx) -> str:
     if node is None:
         return ""
     if node.type == "member_expression":
-        names = member_names(node)
+        names = view(ctx).member_names(node)
         if _request_path(names):
             return f"`{'.'.join(names)}` (request data)"
         if len(names) >= 2 and _body_param(names[0], at, ctx):
@@ -159,7 +159,7 @@ def _declared(name: str, at, ctx, field: str) -> str:
     if value is None or target is None:
         return ""
     if target.type == "object_pattern":
-        value_names = member_names(value)
+        value_names = view(ctx).member_names(value)
         if len(value_names) >= 2 and value_names[0] in REQUEST_ROOTS and value_names[-1] in REQUEST_FIELDS:
             return f"`{name}` (request data)"
         if value.type == "call_expression" and collection_call(value) is not None:
@@ -168,7 +168,7 @@ def _declared(name: str, at, ctx, field: str) -> str:
     if target.type != "identifier":
         return ""
     if value.type == "member_expression":
-        names = member_names(value)
+        names = view(ctx).member_names(value)
         if _request_path(names):
             return f"`{name}` (request data)"
         if len(names) >= 2 and _body_param(names[0], at, ctx):

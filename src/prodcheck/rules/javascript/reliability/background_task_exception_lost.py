@@ -57,7 +57,7 @@ request handlers (jobs, startup code) are left to the process-level crash handle
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, enclosing_class_name, is_async, is_function, member_names, unwrap,
+    callee, enclosing_class_name, is_async, is_function, unwrap,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
@@ -78,8 +78,8 @@ def check(statement, ctx):
     if expression.type != "call_expression":
         return
     call = expression
-    receiver, method = call_parts(call)
-    if method == "then" and receiver is not None and len(arguments_of(call)) == 1:
+    receiver, method = view(ctx).call_parts(call)
+    if method == "then" and receiver is not None and len(view(ctx).arguments(call)) == 1:
         call = unwrap(receiver)                       # `p().then(fn)`: rejections still float
         if call is None or call.type != "call_expression":
             return
@@ -94,7 +94,7 @@ def check(statement, ctx):
 
 
 def _promise_call(call, ctx) -> str:
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     function = callee(call)
     if function is None:
         return ""
@@ -117,7 +117,7 @@ def _promise_call(call, ctx) -> str:
         if is_function(func) and is_async(func):
             return f"async `{name}()`"
         return ""
-    names = member_names(receiver) if receiver is not None else []
+    names = view(ctx).member_names(receiver) if receiver is not None else []
     if names == ["this"]:
         found = _class_method(call, method)
         if found is not None and is_async(found):

@@ -44,7 +44,7 @@ timeouts).
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, member_names, number_of, object_pairs, resolve_object, unwrap,
+    callee, number_of, object_pairs, resolve_object, unwrap,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of, walk
@@ -91,8 +91,8 @@ def check(call, ctx):
 def _classify(call, ctx):
     """(kind, label, config node or None, instance creation node or None), or None."""
     v = view(ctx)
-    receiver, method = call_parts(call)
-    args = arguments_of(call)
+    receiver, method = view(ctx).call_parts(call)
+    args = view(ctx).arguments(call)
     function = callee(call)
     if function is None:
         return None
@@ -118,7 +118,7 @@ def _classify(call, ctx):
         return None
     if receiver is None:
         return None
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if len(names) != 1:
         return None
     root = names[0]
@@ -148,14 +148,14 @@ def _instance(name: str, at, ctx):
     value = unwrap(v.value_of(name, at))
     if value is None or value.type != "call_expression":
         return None
-    receiver, method = call_parts(value)
-    names = member_names(receiver) if receiver is not None else []
+    receiver, method = view(ctx).call_parts(value)
+    names = view(ctx).member_names(receiver) if receiver is not None else []
     if len(names) != 1:
         return None
     binding = v.binding(names[0], value)
     if binding is None:
         return None
-    args = arguments_of(value)
+    args = view(ctx).arguments(value)
     if binding.spec == "axios" and method == "create":
         kind = "axios"
     elif binding.spec == "got" and method == "extend":
@@ -180,13 +180,13 @@ def _instance_defaults(ctx, name: str) -> bool:
         found = False
         for node in walk(ctx.file.tree.root_node):
             if node.type == "assignment_expression":
-                names = member_names(node.child_by_field_name("left"))
+                names = view(ctx).member_names(node.child_by_field_name("left"))
                 if names[:1] == [name] and names[-1:] == ["timeout"] and "defaults" in names:
                     found = True
                     break
             elif node.type == "call_expression":
-                receiver, method = call_parts(node)
-                if method == "defaults" and member_names(receiver) == [name]:
+                receiver, method = view(ctx).call_parts(node)
+                if method == "defaults" and view(ctx).member_names(receiver) == [name]:
                     found = True
                     break
         ctx.data[key] = found

@@ -46,7 +46,7 @@ value is not known statically is trusted to be an `Error`. Test files are not ch
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, enclosing_function, member_names, params_of, unwrap,
+    callee, enclosing_function, member_names, params_of, unwrap,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
@@ -65,11 +65,11 @@ def check(node, ctx):
         if what:
             yield ctx.finding(RULE, node, f"throws {what}, not an `Error`: no stack trace")
         return
-    receiver, method = call_parts(node)
-    args = arguments_of(node)
+    receiver, method = view(ctx).call_parts(node)
+    args = view(ctx).arguments(node)
     if not args or node.type != "call_expression":
         return
-    if method == "reject" and receiver is not None and member_names(receiver) == ["Promise"]:
+    if method == "reject" and receiver is not None and view(ctx).member_names(receiver) == ["Promise"]:
         what = _literal(args[0], ctx)
         if what:
             yield ctx.finding(RULE, node, f"`Promise.reject` with {what}, not an `Error`: no stack trace")

@@ -182,14 +182,14 @@ def _axios_retry(call, ctx):
     function = callee(call)
     if function is None:
         return
-    names = member_names(function)
+    names = view(ctx).member_names(function)
     if not names:
         return
     binding = view(ctx).binding(names[0], call)
     if binding is None or binding.spec != "axios-retry" or len(names) > 2 \
             or len(names) == 2 and names[1] != "default":
         return
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if len(args) < 2:
         yield ctx.finding(RULE, call, "`axios-retry` without options retries with no delay")
         return

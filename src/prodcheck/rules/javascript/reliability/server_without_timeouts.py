@@ -46,7 +46,7 @@ balancer's configuration.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, member_names, number_of, object_pairs, resolve_object, unwrap, words,
+    callee, number_of, object_pairs, resolve_object, unwrap, words,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import text_of
@@ -70,7 +70,7 @@ def check(node, ctx):
 
 
 def _assignment(node, ctx):
-    names = member_names(node.child_by_field_name("left"))
+    names = view(ctx).member_names(node.child_by_field_name("left"))
     if len(names) < 2 or names[-1] not in SERVER_KEYS:
         return
     value = node.child_by_field_name("right")
@@ -85,7 +85,7 @@ def _server(target, ctx) -> bool:
     `app.server`), or a local made by `createServer(...)`/`app.listen(...)`."""
     target = unwrap(target)
     owner = unwrap(target.child_by_field_name("object")) if target is not None else None
-    names = member_names(owner)
+    names = view(ctx).member_names(owner)
     if not names:
         return False
     if "server" in words(names[-1]) or names[-1] in ("srv", "httpd"):
@@ -95,18 +95,18 @@ def _server(target, ctx) -> bool:
     value = unwrap(view(ctx).value_of(names[0], target))
     if value is None or value.type != "call_expression":
         return False
-    _, method = call_parts(value)
+    _, method = view(ctx).call_parts(value)
     return method in SERVER_FACTORIES or method == "listen"
 
 
 def _options(call, ctx):
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     v = view(ctx)
     keys: tuple[str, ...] = ()
     label = ""
     options_at = 0
     if method in SERVER_FACTORIES and receiver is not None:
-        names = member_names(receiver)
+        names = view(ctx).member_names(receiver)
         binding = v.binding(names[0], call) if len(names) == 1 else None
         if binding is not None and binding.spec in NODE_HTTP:
             keys, label = SERVER_KEYS, f"{names[0]}.{method}"
@@ -118,7 +118,7 @@ def _options(call, ctx):
                 keys, label = FASTIFY_KEYS, text_of(function)
     if not keys:
         return
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if len(args) <= options_at:
         return
     options = resolve_object(args[options_at], v)

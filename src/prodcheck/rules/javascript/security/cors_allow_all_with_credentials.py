@@ -60,8 +60,8 @@ MATCH_ALL = re.compile(r"^/(\.\*|\.\+|\^?\.\*\$?|\^\.\*\$|\.\*\$)/[gimsuy]*$")
 
 def check(call, ctx):
     v = view(ctx)
-    receiver, method = call_parts(call)
-    args = arguments_of(call)
+    receiver, method = view(ctx).call_parts(call)
+    args = view(ctx).arguments(call)
     options = None
     label = ""
     function = callee(call)
@@ -71,16 +71,16 @@ def check(call, ctx):
             options, label = args[0], f"{text_of(function)}()"
     elif method == "register" and len(args) >= 2:
         plugin = unwrap(args[0])
-        names = member_names(plugin) if plugin is not None else []
+        names = view(ctx).member_names(plugin) if plugin is not None else []
         binding = v.binding(names[0], call) if names else None
         spec = binding.spec if binding is not None else ""
         if plugin is not None and plugin.type == "call_expression":
-            spec = string_value(arguments_of(plugin)[0]) if arguments_of(plugin) else ""
+            spec = string_value(view(ctx).arguments(plugin)[0]) if view(ctx).arguments(plugin) else ""
         if spec in CORS_PACKAGES:
             options, label = args[1], "register(cors)"
     elif method == "enableCors" and args:
         options, label = args[0], "enableCors()"
-    elif method == "create" and member_names(receiver) == ["NestFactory"] and len(args) >= 2:
+    elif method == "create" and view(ctx).member_names(receiver) == ["NestFactory"] and len(args) >= 2:
         outer = object_pairs(resolve_object(args[1], v))
         if "cors" in outer:
             options, label = outer["cors"], "NestFactory.create({ cors })"
@@ -161,8 +161,8 @@ def _manual(call, args, ctx):
     for node in walk_local(scope):
         if node.type != "call_expression":
             continue
-        _, method = call_parts(node)
-        inner = arguments_of(node)
+        _, method = view(ctx).call_parts(node)
+        inner = view(ctx).arguments(node)
         if method in ("setHeader", "header", "set") and len(inner) >= 2 \
                 and (string_value(inner[0]) or "").lower() == "access-control-allow-credentials" \
                 and (string_value(inner[1]) == "true" or is_true(inner[1])):

@@ -49,7 +49,7 @@ from prodcheck.facts.extractors.js_common import (
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.javascript.helpers import is_frontend
+from prodcheck.rules.javascript.helpers import is_frontend, view
 
 RESPONSE_NAMES = frozenset({"res", "response", "reply", "resp", "rep"})
 SEND_METHODS = frozenset({"send", "json", "jsonp", "end", "write"})
@@ -59,13 +59,13 @@ GUARD = re.compile(r"NODE_ENV|isDev|isDevelopment|isProd|isProduction|developmen
 
 
 def check(call, ctx):
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if method not in SEND_METHODS or receiver is None:
         return
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if not names or names[0] not in RESPONSE_NAMES:
         return
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if not args or is_frontend(ctx):
         return
     errors = _error_names(call)

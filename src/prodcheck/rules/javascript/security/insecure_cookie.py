@@ -50,7 +50,7 @@ session/token. A missing `SameSite` alone is not reported (browsers default to `
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, member_names, object_pairs, resolve_object, string_of, unwrap, words,
+    callee, object_pairs, resolve_object, string_of, unwrap, words,
 )
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import string_value, text_of
@@ -68,10 +68,10 @@ SESSION_PACKAGES = frozenset({"express-session", "cookie-session"})
 
 
 def check(call, ctx):
-    receiver, method = call_parts(call)
-    args = arguments_of(call)
+    receiver, method = view(ctx).call_parts(call)
+    args = view(ctx).arguments(call)
     if method in ("cookie", "setCookie") and receiver is not None and len(args) >= 2:
-        names = member_names(receiver)
+        names = view(ctx).member_names(receiver)
         if not names or names[0] not in RESPONSE_NAMES or is_frontend(ctx):
             return
         label = _cookie_label(args[0], ctx)
@@ -118,7 +118,7 @@ def _cookie_label(node, ctx) -> str:
         inner = unwrap(node)
         if inner is None or inner.type not in ("identifier", "member_expression"):
             return ""
-        value = member_names(inner)[-1] if member_names(inner) else ""
+        value = view(ctx).member_names(inner)[-1] if view(ctx).member_names(inner) else ""
         tokens = set(words(value))
         if not tokens & SESSION_WORDS or tokens & NOT_SESSION or "name" not in tokens and "cookie" not in \
                 tokens and "key" not in tokens:

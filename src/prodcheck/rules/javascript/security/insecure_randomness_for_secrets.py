@@ -51,8 +51,8 @@ KEY_QUALIFIERS = frozenset({"api", "secret", "private", "access", "signing", "en
 
 
 def check(call, ctx):
-    receiver, method = call_parts(call)
-    if method != "random" or member_names(receiver) != ["Math"] or arguments_of(call):
+    receiver, method = view(ctx).call_parts(call)
+    if method != "random" or view(ctx).member_names(receiver) != ["Math"] or view(ctx).arguments(call):
         return
     if view(ctx).lookup("Math", call) is not None:
         return

@@ -50,8 +50,8 @@ verify RS256 tokens) is not checked.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    FUNCTION_TYPES, arguments_of, body_of, call_parts, callee, enclosing_class_name, function_name,
-    member_names, object_pairs, params_of, resolve_object, strings_of, unwrap, walk_local, words,
+    FUNCTION_TYPES, body_of, call_parts, callee, enclosing_class_name, function_name,
+    object_pairs, params_of, resolve_object, strings_of, unwrap, walk_local, words,
 )
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
@@ -71,13 +71,13 @@ AUTH_FUNCTION_WORDS = frozenset({"auth", "authenticate", "authentication", "auth
 
 def check(call, ctx):
     v = view(ctx)
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     function = callee(call)
     if function is None:
         return
     label = ""
     if receiver is not None:
-        names = member_names(receiver)
+        names = view(ctx).member_names(receiver)
         binding = v.binding(names[0], call) if len(names) == 1 else None
         if binding is not None and binding.spec in JWT_PACKAGES:
             if method == "verify":
@@ -106,7 +106,7 @@ def check(call, ctx):
 
 
 def _verify_options(call, ctx, label: str):
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if len(args) < 3:
         return
     options = object_pairs(resolve_object(args[2], view(ctx)))

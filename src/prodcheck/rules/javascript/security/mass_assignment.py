@@ -59,7 +59,7 @@ removes additional properties. The body passed through a service method
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.js_common import member_names, unwrap
+from prodcheck.facts.extractors.js_common import unwrap
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
 from prodcheck.rules.base import NodeRule
@@ -88,7 +88,7 @@ def _raw_body(node, call, ctx, depth: int = 0) -> bool:
         return any(child.type == "spread_element" and _raw_body(child.named_children[0] if child.named_children
                                                                 else None, call, ctx, depth + 1)
                    for child in node.named_children)
-    names = member_names(node) if node.type in ("member_expression", "subscript_expression") else []
+    names = view(ctx).member_names(node) if node.type in ("member_expression", "subscript_expression") else []
     if names:
         if len(names) == 2 and names[0] in REQUEST_NAMES and names[1] == "body":
             return True

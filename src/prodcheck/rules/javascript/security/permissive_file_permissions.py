@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, number_of, object_pairs, resolve_object, unwrap,
+    number_of, object_pairs, resolve_object, unwrap,
 )
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import string_value, text_of
@@ -57,13 +57,13 @@ OCTAL = re.compile(r"^0?o?([0-7]{3,4})$")
 
 
 def check(call, ctx):
-    _, method = call_parts(call)
+    _, method = view(ctx).call_parts(call)
     if method not in CHMOD and method not in OPEN and method not in CREATE_OPTIONS:
         return
     function = fs_call(call, ctx)
     if not function:
         return
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     mode_node = None
     if function in CHMOD:
         index = CHMOD[function]

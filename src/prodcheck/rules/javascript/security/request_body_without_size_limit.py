@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, member_names, number_of, object_pairs, resolve_object, unwrap,
+    callee, number_of, object_pairs, resolve_object, unwrap,
 )
 from prodcheck.model import Area, Confidence, Severity, Stride
 from prodcheck.parsing.treesitter import string_value, text_of
@@ -48,12 +48,12 @@ _UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3, "tb": 1024 ** 4,
 
 def check(call, ctx):
     v = view(ctx)
-    receiver, method = call_parts(call)
-    args = arguments_of(call)
+    receiver, method = view(ctx).call_parts(call)
+    args = view(ctx).arguments(call)
     function = callee(call)
     option, label = None, ""
     if method in PARSERS and receiver is not None:
-        names = member_names(receiver)
+        names = view(ctx).member_names(receiver)
         binding = v.binding(names[0], call) if len(names) == 1 else None
         if binding is not None and binding.spec in PARSER_PACKAGES and args:
             option, label = object_pairs(resolve_object(args[0], v)).get("limit"), f"{names[0]}.{method}()"

@@ -52,7 +52,7 @@ from prodcheck.facts.extractors.js_common import (
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import string_value, text_of
 from prodcheck.rules.base import NodeRule
-from prodcheck.rules.javascript.helpers import is_frontend, is_tooling_path
+from prodcheck.rules.javascript.helpers import is_frontend, is_tooling_path, view
 
 LOG_METHODS = frozenset({"info", "warn", "warning", "error", "debug", "trace", "fatal", "log", "verbose",
                          "silly", "http", "notice", "critical", "crit"})
@@ -86,15 +86,15 @@ PASSTHROUGH_CALLS = frozenset({"stringify", "String", "inspect", "format"})
 
 
 def check(call, ctx):
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if method not in LOG_METHODS or receiver is None:
         return
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if not names or not set(words(" ".join(names))) & LOGGER_WORDS:
         return
     if names[0] == "console" and len(names) != 1 or is_tooling_path(ctx.path):
         return
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if not args or is_frontend(ctx):
         return
     for arg in args:

@@ -52,7 +52,7 @@ Whether NestJS's `ValidationPipe` is installed is not checked: a DTO class is tr
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, body_of, call_parts, member_names, status_of, unwrap, walk_local,
+    arguments_of, body_of, call_parts, status_of, unwrap, walk_local,
 )
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import text_of
@@ -95,7 +95,7 @@ def _body_field(node, call, ctx, depth: int = 0) -> str:
             if inner.parent is not None and inner.parent.type in ("member_expression", "subscript_expression") \
                     and inner.parent.child_by_field_name("object") == inner:
                 continue
-            names = member_names(inner)
+            names = view(ctx).member_names(inner)
             if len(names) >= 3 and names[0] in REQUEST_NAMES and names[1] == "body":
                 return ".".join(names)
             if len(names) >= 2 and nest_body_param(names[0], call) == "raw":
@@ -120,7 +120,7 @@ def _from_body(name: str, at, call, ctx, depth: int) -> bool:
     value = unwrap(decl.child_by_field_name("value"))
     if target is None or value is None:
         return False
-    names = member_names(value) if value.type in ("member_expression", "subscript_expression") else []
+    names = view(ctx).member_names(value) if value.type in ("member_expression", "subscript_expression") else []
     if target.type == "object_pattern":
         return len(names) == 2 and names[0] in REQUEST_NAMES and names[1] == "body"
     if target.type == "identifier":
@@ -139,8 +139,8 @@ def _checks_input(func, call, ctx) -> bool:
         return True
     for node in walk_local(body_of(func)):
         if node.type == "call_expression":
-            receiver, method = call_parts(node)
-            names = member_names(receiver) if receiver is not None else []
+            receiver, method = view(ctx).call_parts(node)
+            names = view(ctx).member_names(receiver) if receiver is not None else []
             if method.startswith("is") and names and (names[0] == "validator"
                                                       or view(ctx).binds(names[0], "validator")):
                 return True

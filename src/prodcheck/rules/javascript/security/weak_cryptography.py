@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, member_names, number_of, object_pairs, required_spec, resolve_object,
+    callee, number_of, object_pairs, required_spec, resolve_object,
     string_of, unwrap,
 )
 from prodcheck.model import Area, Confidence, Stride
@@ -66,10 +66,10 @@ MIN_RSA_BITS = 2048
 
 
 def check(call, ctx):
-    receiver, method = call_parts(call)
+    receiver, method = view(ctx).call_parts(call)
     if not method:
         return
-    args = arguments_of(call)
+    args = view(ctx).arguments(call)
     if method in ("createCipher", "createDecipher", "createCipheriv", "createDecipheriv", "createSign",
                   "createVerify", "sign", "verify", "generateKeyPair", "generateKeyPairSync"):
         if not _node_crypto(call, receiver, method, ctx):
@@ -99,7 +99,7 @@ def check(call, ctx):
                                               f"(under {MIN_RSA_BITS})")
         return
     if method in ("encrypt", "decrypt") and receiver is not None:
-        names = member_names(receiver)
+        names = view(ctx).member_names(receiver)
         if len(names) != 2 or not _crypto_js(names[0], call, ctx):
             return
         if names[1] in CRYPTO_JS_WEAK:
@@ -107,7 +107,7 @@ def check(call, ctx):
             return
         options = object_pairs(resolve_object(args[2], view(ctx))) if len(args) >= 3 else {}
         mode = options.get("mode")
-        if mode is not None and member_names(mode)[-2:] == ["mode", "ECB"]:
+        if mode is not None and view(ctx).member_names(mode)[-2:] == ["mode", "ECB"]:
             yield ctx.finding(RULE, call, f"`{names[0]}.{names[1]}.{method}()` in ECB mode")
 
 
@@ -122,7 +122,7 @@ def _node_crypto(call, receiver, method: str, ctx) -> bool:
     inner = unwrap(receiver)
     if inner is not None and inner.type == "call_expression":
         return required_spec(inner) in CRYPTO_PACKAGES
-    names = member_names(receiver)
+    names = view(ctx).member_names(receiver)
     if len(names) != 1:
         return False
     binding = v.binding(names[0], call)

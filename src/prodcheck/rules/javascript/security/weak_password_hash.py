@@ -40,7 +40,7 @@ not reported.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, body_of, call_parts, callee, enclosing_function, member_names, unwrap, walk_local, words,
+    body_of, callee, enclosing_function, unwrap, walk_local, words,
 )
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.parsing.treesitter import string_value, text_of
@@ -59,8 +59,8 @@ CRYPTO_JS = frozenset({"MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "S
 
 
 def check(call, ctx):
-    receiver, method = call_parts(call)
-    args = arguments_of(call)
+    receiver, method = view(ctx).call_parts(call)
+    args = view(ctx).arguments(call)
     if not args:
         return
     if method == "update" and receiver is not None:
@@ -73,7 +73,7 @@ def check(call, ctx):
     if function is None:
         return
     v = view(ctx)
-    names = member_names(function)
+    names = view(ctx).member_names(function)
     if len(names) == 1:
         binding = v.binding(names[0], call)
         if binding is not None and binding.spec in HASH_PACKAGES and _mentions_password(args[0]):
@@ -118,9 +118,9 @@ def _hash_algorithm(receiver, ctx) -> str:
             node = unwrap(view(ctx).value_of(text_of(node), node))
             continue
         if node.type == "call_expression":
-            inner_receiver, method = call_parts(node)
+            inner_receiver, method = view(ctx).call_parts(node)
             if method == "createHash":
-                args = arguments_of(node)
+                args = view(ctx).arguments(node)
                 return (string_value(args[0]) or "a digest") if args else "a digest"
             if method == "update" and inner_receiver is not None:
                 node = unwrap(inner_receiver)
