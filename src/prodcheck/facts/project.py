@@ -1,7 +1,7 @@
 """The project phase's view: every file's facts joined into services, stack and inventory."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from prodcheck.facts.model import FileFacts
@@ -17,6 +17,7 @@ class ProjectFacts:
     stack: Stack
     inventory: Inventory
     by_path: dict[str, FileFacts]
+    memo: dict = field(default_factory=dict, compare=False, repr=False)   # views several rules share
 
     @property
     def services(self) -> tuple[Service, ...]:

@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+import posixpath
+
 import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
@@ -69,12 +71,20 @@ def is_tooling_path(path: str) -> bool:
 
 
 def js_groups(project) -> dict[str, list]:
-    """Service name (or "package:<dir>") -> its facts files (JS/TS sources and package.json)."""
-    roots = frozenset(str(PurePosixPath(f.path).parent) for f in project.files
-                      if PurePosixPath(f.path).name == "package.json")
+    """Service name (or "package:<dir>") -> its facts files (JS/TS sources and package.json).
+    Built once per project (several project rules read it); callers must not modify it."""
+    groups = project.memo.get("js.groups")
+    if groups is None:
+        groups = project.memo["js.groups"] = _js_groups(project)
+    return groups
+
+
+def _js_groups(project) -> dict[str, list]:
+    roots = frozenset(posixpath.dirname(f.path) or "." for f in project.files
+                      if posixpath.basename(f.path) == "package.json")
     groups: dict[str, list] = {}
     for facts in project.files:
-        if facts.language not in JS_LANGUAGES and PurePosixPath(facts.path).name != "package.json":
+        if facts.language not in JS_LANGUAGES and posixpath.basename(facts.path) != "package.json":
             continue
         key = service_of(facts.path, project.stack)
         if not key:
