@@ -13,4 +13,5 @@ NAMES = (
 OUR_BUGS = frozenset({"rule-error", "extractor-error", "analysis-error", "worker-crash"})
 # every diagnostic kind the per-file phase may legitimately report
 PER_FILE_KINDS = frozenset({"syntax-error", "binary-file", "encoding", "file-too-large", "unreadable",
-                            "parse-timeout", "too-deep", "too-complex", "sql-parse-error", "bad-suppression"})
+                            "parse-timeout", "too-deep", "too-complex", "sql-parse-error", "bad-suppression",
+                            "minified"})

@@ -36,7 +36,8 @@ CI = settings.get_profile("ci")
 FEW = settings(CI, max_examples=15)          # for the properties that run a whole scan per example
 
 PER_FILE_KINDS = frozenset({"syntax-error", "binary-file", "encoding", "file-too-large", "unreadable",
-                            "parse-timeout", "too-deep", "too-complex", "sql-parse-error", "bad-suppression"})
+                            "parse-timeout", "too-deep", "too-complex", "sql-parse-error", "bad-suppression",
+                            "minified"})
 OUR_BUGS = frozenset({"rule-error", "extractor-error", "analysis-error", "worker-crash"})
 
 NAMES = {

@@ -457,3 +457,18 @@ def test_a_snippet_of_a_minified_line_is_bounded():
     first, second = loc.snippet.split("\n")
     assert len(first) <= MAX_SNIPPET_LINE_CHARS + 2 and first.endswith(" …")
     assert second == "short line"
+
+
+def test_a_minified_bundle_is_not_reviewed_as_code_but_still_scanned_for_secrets(tmp_path: Path) -> None:
+    bundle = ("(()=>{var e={};function t(n){return fetch(n).then(r=>r.json())}"
+              + "".join(f"e.f{i}=function(a,b){{return a+b+{i}}};" for i in range(400))
+              + 'const k="sk_live_ProdcheckFixtureNPRVdD53X83RZJzz";eval(location.hash);})();\n')
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "core.js").write_text(bundle, encoding="utf-8")
+    (tmp_path / "app.js").write_text("const express = require('express');\nconst app = express();\n"
+                                     "app.get('/', (req, res) => res.send(eval(req.query.x)));\n", encoding="utf-8")
+    report = scan(tmp_path, Config(use_baseline=False, jobs=1))
+    assert [(d.path, d.kind) for d in report.diagnostics if d.kind == "minified"] == [("static/core.js", "minified")]
+    in_bundle = {f.rule_id for f in report.findings if f.location.path == "static/core.js"}
+    assert in_bundle == {"GEN-SEC-101"}                       # the secret, not the bundle's eval
+    assert "JS-SEC-009" in {f.rule_id for f in report.findings if f.location.path == "app.js"}

@@ -44,5 +44,5 @@ class Suppressed:
 class Diagnostic:
     path: str
     kind: str          # syntax-error, binary-file, file-too-large, unreadable, encoding, symlink-loop,
-    message: str       # rule-error, config, unused-suppression, bad-suppression, parse-timeout ...
+    message: str       # rule-error, config, unused-suppression, bad-suppression, parse-timeout, minified ...
     line: int = 0

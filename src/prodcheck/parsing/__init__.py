@@ -76,9 +76,28 @@ def parse(source: SourceFile) -> ParsedFile | None:
         return ParsedFile(source, "", None, diagnostics)
     parsed = ParsedFile(source, text, None, diagnostics)
     parser = _PARSERS.get(source.language)
-    if parser is not None:
+    if parser is not None and source.language in MINIFIABLE and looks_minified(text):
+        parsed.diagnostics.append(Diagnostic(
+            source.path, "minified", f"looks minified ({average_line_length(text):,} characters per line on "
+                                     "average): a build output, not reviewed as code; still scanned for secrets"))
+    elif parser is not None:
         parsed.tree = parser(parsed)
     return parsed
+
+
+MINIFIABLE = frozenset({"javascript", "typescript"})
+MINIFIED_MIN_SIZE = 4096
+MINIFIED_LINE_LENGTH = 400       # characters per line on average; hand-written code averages 30-60
+
+
+def looks_minified(text: str) -> bool:
+    """A bundler's output (webpack, esbuild, terser): a few enormous lines. Code a team writes and
+    reviews does not look like this, and its findings would point at the build, not the source."""
+    return len(text) >= MINIFIED_MIN_SIZE and average_line_length(text) >= MINIFIED_LINE_LENGTH
+
+
+def average_line_length(text: str) -> int:
+    return len(text) // (text.count("\n") + 1)
 
 
 def _parse_python(parsed: ParsedFile):
