@@ -244,3 +244,14 @@ def test_the_taint_phase_is_reused_while_what_it_reads_is_unchanged(tmp_path: Pa
     assert len(runs) == 1
     assert "PY-SEC-001" in {f.rule_id for f in again.findings}
     assert json_of(again) == json_of(scan(root, config(None)))
+
+
+def test_remembered_hashes_are_kept_for_the_latest_roots_only(tmp_path: Path, monkeypatch) -> None:
+    import prodcheck.cache as cache_module
+    monkeypatch.setattr(cache_module, "MAX_HASH_FILES", 2)
+    cache = tmp_path / "cache"
+    for n in range(4):
+        root = write_app(tmp_path / f"checkout-{n}", {"app/main.py": "x = 1\n"})
+        _age(root)
+        scan(root, config(cache))
+    assert len(list((cache / "v2" / "hashes").glob("*.pickle"))) == 2

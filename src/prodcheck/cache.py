@@ -45,6 +45,8 @@ FORMAT = "v2"
 SOURCE_LANGUAGES = frozenset({"python", "javascript", "typescript", "go"})
 UNCACHED_KINDS = frozenset({"timeout", "worker-crash", "analysis-error"})
 MAX_BUCKETS = 8                          # per cache directory, least recently used dropped first
+MAX_HASH_FILES = 32                      # remembered hashes, one file per scanned root (review scans
+                                         # check the base out in a new temporary directory each time)
 RACY_SECONDS = 2                         # files modified this close to a save are hashed again
 PACK = "results.pack"
 TAINT = "taint.pickle"
@@ -222,15 +224,26 @@ class ResultCache:
             return
         recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
         trusted = {path: stat for path, stat in self.stats.items() if stat[1] and stat[1] < recent}
-        if trusted != self.remembered:
-            self.manifest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            _write(self.manifest, trusted)
+        if trusted == self.remembered:
+            return
+        self.manifest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write(self.manifest, trusted)
+        kept = sorted(self.manifest.parent.glob("*.pickle"), key=_mtime, reverse=True)
+        for stale in kept[MAX_HASH_FILES:]:
+            stale.unlink(missing_ok=True)
 
     def _prune(self) -> None:
         buckets = sorted((p for p in self.directory.parent.iterdir() if p.is_dir() and p.name != "hashes"),
                          key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in buckets[MAX_BUCKETS:]:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:              # removed meanwhile by another scan
+        return 0.0
 
 
 def _fields(entry: Entry) -> tuple:
