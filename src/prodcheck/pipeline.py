@@ -6,6 +6,7 @@ project-level and taint rules on facts alone.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import signal
@@ -124,8 +125,7 @@ def _time_budget(seconds: float) -> Iterator[None]:
 
 
 def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...], postgres_version: int = 0) -> FileResult:
-    catalog = load_catalog()
-    rules = [catalog.index[rid] for rid in rule_ids]
+    rules = _selected_rules(rule_ids)
     parsed = parse(source)
     builder = FactsBuilder(source.path, source.language, source.kind)
     diagnostics = list(parsed.diagnostics)
@@ -143,6 +143,13 @@ def _analyse_file(source: SourceFile, rule_ids: tuple[str, ...], postgres_versio
     diagnostics.extend(parsed.diagnostics[before_extraction:])     # what extractors met (SQL in JS)
     facts = builder.freeze()
     return FileResult(facts, tuple(findings), tuple(diagnostics), frozenset(applied), index_of(facts.functions))
+
+
+@functools.lru_cache(maxsize=8)
+def _selected_rules(rule_ids: tuple[str, ...]) -> tuple[Rule, ...]:
+    """One tuple per rule selection, so the runner's per-language plans are worked out once."""
+    index = load_catalog().index
+    return tuple(index[rid] for rid in rule_ids)
 
 
 def _analyse_chunk(chunk: list[SourceFile], rule_ids: tuple[str, ...],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 from prodcheck.facts.extractors.python_common import module_parents, module_preorder
@@ -22,18 +22,46 @@ def run_file_rules(parsed, rules: Iterable[Rule],
     findings: list[Finding] = []
     failures: Failures = {}
     applied: set[str] = set()
-    node_rules = [r for r in rules if isinstance(r, NodeRule) and parsed.language in r.languages
-                  and (parsed.kind != "test" or r.in_tests)]
-    if node_rules and parsed.tree is not None:
-        applied.update(r.id for r in node_rules)
+    plan = _plan(rules, parsed.language, parsed.kind)
+    if plan.node_rules and parsed.tree is not None:
+        applied.update(plan.node_rule_ids)
         walker = WALKERS.get(parsed.language)
         if walker is not None:
-            walker(parsed.tree, _dispatch_index(node_rules), ctx, findings, failures)
-    for rule in rules:
-        if isinstance(rule, FileRule) and rule.applies_to(parsed.language, parsed.kind):
-            applied.add(rule.id)
-            _guarded(rule, parsed, ctx, findings, failures)
+            walker(parsed.tree, plan.dispatch, ctx, findings, failures)
+    for rule in plan.file_rules:
+        applied.add(rule.id)
+        _guarded(rule, parsed, ctx, findings, failures)
     return findings, [_reported(first, count) for first, count in failures.values()], applied
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The rules that apply to one language and kind of file: node rules indexed by the node
+    types they visit, and file rules. Worked out once per rule selection, not once per file."""
+    node_rules: tuple[NodeRule, ...]
+    node_rule_ids: frozenset[str]
+    dispatch: dict
+    file_rules: tuple[FileRule, ...]
+
+
+_PLANS: dict[tuple[int, str, str], tuple[object, _Plan]] = {}
+_MAX_PLANS = 64
+
+
+def _plan(rules: Iterable[Rule], language: str, kind: str) -> _Plan:
+    key = (id(rules), language, kind)
+    cached = _PLANS.get(key)
+    if cached is not None and cached[0] is rules:        # the same selection object, still alive
+        return cached[1]
+    selection = tuple(rules)
+    node_rules = tuple(r for r in selection if isinstance(r, NodeRule) and language in r.languages
+                       and (kind != "test" or r.in_tests))
+    plan = _Plan(node_rules, frozenset(r.id for r in node_rules), _dispatch_index(list(node_rules)),
+                 tuple(r for r in selection if isinstance(r, FileRule) and r.applies_to(language, kind)))
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = (rules, plan)
+    return plan
 
 
 # rule id -> (its first failure in the file, how many times it failed). A rule that fails on one
