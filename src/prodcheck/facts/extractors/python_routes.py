@@ -31,7 +31,7 @@ from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors import python_fastapi as fastapi
 from prodcheck.facts.extractors import python_flask as flask
 from prodcheck.facts.extractors.python_common import (
-    is_package_init, iter_child_statements, keyword, last_name, name_tokens, symbol_id,
+    is_package_init, iter_child_statements, keyword, last_name, module_nodes_of, name_tokens, symbol_id,
 )
 from prodcheck.facts.extractors.python_handlers import (
     Constructed, FunctionNode, ModuleView, RouteSpec, module_view, present,
@@ -73,19 +73,21 @@ class Scope:
 
 def extract(parsed, builder) -> None:
     view = module_view(parsed)
-    default_framework = _file_framework(view)
+    default_framework = _file_framework(view, module_nodes_of(parsed, ast.FunctionDef, ast.AsyncFunctionDef,
+                                                              ast.Call))
     if default_framework is None:
         return
     emitter = _Emitter(view, default_framework, builder)
     for scope in _scopes(view):
         emitter.scan(scope)
-    emitter.limiter_defaults()
+    emitter.limiter_defaults(module_nodes_of(parsed, ast.Call))
     if is_package_init(view.path):
         emitter.reexports()
 
 
-def _file_framework(view: ModuleView) -> str | None:
-    """The framework of receivers not built in this file; None: the file holds no routes."""
+def _file_framework(view: ModuleView, nodes: list[ast.AST]) -> str | None:
+    """The framework of receivers not built in this file; None: the file holds no routes.
+    `nodes`: the module's function definitions and calls, in `ast.walk` order."""
     uses_fastapi = view.imports_module("fastapi")
     uses_flask = view.imports_module("flask", "quart", "apiflask", "flask_restx", "flask_restful",
                                      "flask_smorest", "flask_restplus")
@@ -98,7 +100,7 @@ def _file_framework(view: ModuleView) -> str | None:
     if view.imports_module(*OTHER_FRAMEWORKS):
         return None
     votes = {"fastapi": 0, "flask": 0}
-    for node in ast.walk(view.tree):
+    for node in nodes:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in node.decorator_list:
                 vote = _framework_vote(decorator, node, view)
@@ -491,11 +493,11 @@ class _Emitter:
                     and isinstance(target.value, ast.Attribute) and target.value.attr == "state":
                 self.limited.extend(self._resolve_all(target.value.value, scope, loops))
 
-    def limiter_defaults(self) -> None:
+    def limiter_defaults(self, calls: list[ast.Call]) -> None:
         """A `Limiter(default_limits=[...])` of this file limits the apps it is attached to (or,
-        when none is named, the apps built in this file)."""
-        for node in ast.walk(self.view.tree):
-            if isinstance(node, ast.Call) and last_name(node.func) == "Limiter" \
+        when none is named, the apps built in this file). `calls`: the module's, in walk order."""
+        for node in calls:
+            if last_name(node.func) == "Limiter" \
                     and "limiter" in self.view.qualified(node.func).lower():
                 self.limiters.append(node)
         limited = [c for c in self.limiters if _has_default_limits(c)]
