@@ -122,18 +122,32 @@ def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Fin
         if node_checks is None:
             continue
         ctx.defer_symbols(node, symbols_of)
-        for rule, check in node_checks:
-            try:   # `_guarded`, inlined: this loop runs once per (node, rule) pair
-                found = check(node, ctx)
-                if found:
-                    findings.extend(found)
-            except RecursionError:
-                _failed(failures, rule, Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep",
-                                                   getattr(node, "lineno", 0)))
-            except Exception as exc:  # a broken rule must not stop the scan or lose other findings
-                _failed(failures, rule, Diagnostic(ctx.path, "rule-error",
-                                                   f"{rule.id} failed: {type(exc).__name__}: {exc}",
-                                                   getattr(node, "lineno", 0)))
+        _run_checks(node, node_checks, ctx, findings, failures, _python_line)
+
+
+def _run_checks(node, node_checks: list, ctx: FileContext, findings: list[Finding], failures: Failures,
+                line_of) -> None:
+    """`_guarded` for every rule visiting `node`, inlined: the walks call this once per dispatched
+    node, and the loop runs once per (node, rule) pair."""
+    for rule, check in node_checks:
+        try:
+            found = check(node, ctx)
+            if found:
+                findings.extend(found)
+        except RecursionError:
+            _failed(failures, rule, Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep",
+                                               line_of(node)))
+        except Exception as exc:  # a broken rule must not stop the scan or lose other findings
+            _failed(failures, rule, Diagnostic(ctx.path, "rule-error",
+                                               f"{rule.id} failed: {type(exc).__name__}: {exc}", line_of(node)))
+
+
+def _python_line(node) -> int:
+    return getattr(node, "lineno", 0)
+
+
+def _treesitter_line(node) -> int:
+    return node.start_point[0] + 1
 
 
 _TS_SCOPES = frozenset({
@@ -170,18 +184,7 @@ def walk_treesitter(tree, index: dict, ctx: FileContext, findings: list[Finding]
     for position in [i for i, kind in enumerate(types) if kind in checks]:
         node = nodes[position]
         ctx.defer_symbols(node, symbols_of)
-        for rule, check in checks[types[position]]:
-            try:   # `_guarded`, inlined: this loop runs once per (node, rule) pair
-                found = check(node, ctx)
-                if found:
-                    findings.extend(found)
-            except RecursionError:
-                _failed(failures, rule, Diagnostic(ctx.path, "rule-error", f"{rule.id}: nesting too deep",
-                                                   node.start_point[0] + 1))
-            except Exception as exc:  # a broken rule must not stop the scan or lose other findings
-                _failed(failures, rule, Diagnostic(ctx.path, "rule-error",
-                                                   f"{rule.id} failed: {type(exc).__name__}: {exc}",
-                                                   node.start_point[0] + 1))
+        _run_checks(node, checks[types[position]], ctx, findings, failures, _treesitter_line)
 
 
 WALKERS = {"python": walk_python, "javascript": walk_treesitter, "typescript": walk_treesitter,

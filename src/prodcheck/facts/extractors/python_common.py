@@ -132,7 +132,7 @@ def _walk_module(parsed) -> None:
         else:
             level_nodes.append([node])
             level_parents.append([parent])
-        children: list[ast.AST] = []
+        children: list[ast.AST] = []      # `child_nodes(node)`, inlined: this loop visits every node
         fields = node_fields.get(type(node))
         for name in node._fields if fields is None else fields:
             value = getattr(node, name, None)
