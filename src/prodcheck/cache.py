@@ -138,7 +138,8 @@ class ResultCache:
         stats: dict[str, tuple[int, int, str]] = {}
         for source in files:
             seen = known.get(source.path)
-            if isinstance(seen, tuple) and len(seen) == 3 and source.mtime_ns and seen[:2] == (source.size, source.mtime_ns):
+            unchanged = isinstance(seen, tuple) and len(seen) == 3 and seen[:2] == (source.size, source.mtime_ns)
+            if unchanged and source.mtime_ns:
                 stats[source.path] = seen
             elif (digest := _content_hash(source)) is not None:
                 stats[source.path] = (source.size, source.mtime_ns, digest)
