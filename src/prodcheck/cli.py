@@ -28,6 +28,16 @@ def _format_choices() -> list[str]:
     return sorted(FORMATS)
 
 
+def _report_options(command):
+    """`-f/--format`, `-o/--output` (paired) and `--fail-on`, as `scan` and `migrations` take them."""
+    command = click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
+                           help="Exit 1 when findings reach this severity (default: high).")(command)
+    command = click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+                           help="Write the report of the matching -f here ('-' is standard output).")(command)
+    return click.option("-f", "--format", "formats", multiple=True, type=click.Choice(_format_choices()),
+                        help="Report format; repeat it, pairing each with an -o (default: terminal).")(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="prodcheck")
 def main() -> None:
@@ -36,12 +46,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(_format_choices()),
-              help="Report format; repeat it, pairing each with an -o (default: terminal).")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the report of the matching -f here ('-' is standard output).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
-              help="Exit 1 when findings reach this severity (default: high).")
+@_report_options
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, help="Worker processes (0: all cores).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=False), default=None,
               help="Configuration file (default: .prodcheck.toml or pyproject.toml in PATH).")
@@ -178,12 +183,7 @@ def _write_reports(report, pairs, timings: bool, quiet: bool) -> None:
 
 @main.command("migrations")
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(_format_choices()),
-              help="Report format; repeat it, pairing each with an -o (default: terminal).")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the report of the matching -f here ('-' is standard output).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
-              help="Exit 1 when findings reach this severity (default: high).")
+@_report_options
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=False), default=None)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the requested reports.")
 @click.option("--verbose", "-v", is_flag=True, help="Show diagnostics and tracebacks.")

@@ -190,6 +190,18 @@ def preorder_of(root) -> Preorder:
             depth -= 1
 
 
+def descendants(node, *types: str) -> Iterator:
+    """The named nodes of these types under `node` (itself included), in source order, without
+    looking inside a node once it matched: the `import_spec`s of an import block."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in types:
+            yield current
+            continue
+        stack.extend(reversed(current.named_children))
+
+
 def text_of(node) -> str:
     """The source text of a node (empty for None)."""
     if node is None:

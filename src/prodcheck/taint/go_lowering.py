@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from prodcheck.model import Location, Position
+from prodcheck.parsing.treesitter import descendants
 from prodcheck.taint.ir import (
     CONSTANT, EMPTY, Assign, CallSite, Expr, FunctionSummary, Return, SourceRef, Step, merge,
 )
@@ -267,7 +268,7 @@ def build_context(root, path: str, package: str, source: bytes,
     for node in _named(root):
         kind = node.type
         if kind == "import_declaration":
-            for spec in _descendants(node, "import_spec"):
+            for spec in descendants(node, "import_spec"):
                 target = ctx.string(spec.child_by_field_name("path"))
                 if not target:
                     continue
@@ -288,7 +289,7 @@ def build_context(root, path: str, package: str, source: bytes,
                 if body is not None and body.type == "struct_type":
                     ctx.fields[name] = {}
         elif kind in ("const_declaration", "var_declaration"):
-            for spec in _descendants(node, "const_spec", "var_spec"):
+            for spec in descendants(node, "const_spec", "var_spec"):
                 names = [ctx.text(n) for n in spec.children_by_field_name("name")]
                 value = spec.child_by_field_name("value")
                 values = _named(value) if value is not None else []
@@ -323,7 +324,7 @@ def build_context(root, path: str, package: str, source: bytes,
             if body is None or body.type != "struct_type":
                 continue
             fields = ctx.fields[ctx.text(spec.child_by_field_name("name"))]
-            for decl in _descendants(body, "field_declaration"):
+            for decl in descendants(body, "field_declaration"):
                 kind = type_name(decl.child_by_field_name("type"), ctx)
                 names = [ctx.text(n) for n in decl.children_by_field_name("name")]
                 if not names and kind:
@@ -333,7 +334,7 @@ def build_context(root, path: str, package: str, source: bytes,
                         fields[name] = kind
     for node in _named(root):
         if node.type == "var_declaration":
-            for spec in _descendants(node, "var_spec"):
+            for spec in descendants(node, "var_spec"):
                 kind = type_name(spec.child_by_field_name("type"), ctx)
                 names = list(spec.children_by_field_name("name"))
                 values = _named(spec.child_by_field_name("value"))
@@ -423,16 +424,6 @@ def type_name(node, ctx: GoContext) -> str:
             return NUMERIC_SLICE if element is not None and ctx.text(element) in NUMERIC_TYPES else ""
         return ""
     return ""
-
-
-def _descendants(node, *types: str) -> Iterator:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in types:
-            yield current
-            continue
-        stack.extend(reversed(current.named_children))
 
 
 def _walk(node, into_literals: bool = True) -> Iterator:
@@ -708,10 +699,10 @@ class FunctionLowerer:
             self.assignment(stmt.child_by_field_name("left"), stmt.child_by_field_name("right"), loc,
                             False, operator != "=")
         elif kind == "var_declaration":
-            for spec in _descendants(stmt, "var_spec"):
+            for spec in descendants(stmt, "var_spec"):
                 self.var_spec(spec)
         elif kind == "const_declaration":
-            for spec in _descendants(stmt, "const_spec"):
+            for spec in descendants(stmt, "const_spec"):
                 for name in spec.children_by_field_name("name"):
                     self.declare(self.ctx.text(name), CONSTANT, loc)
         elif kind in ("go_statement", "defer_statement"):

@@ -28,7 +28,7 @@ from prodcheck.facts.extractors.go_basics import default_package_name
 from prodcheck.facts.extractors.python_common import name_tokens
 from prodcheck.facts.extractors.python_handlers import name_role
 from prodcheck.model import Location
-from prodcheck.parsing.treesitter import preorder, string_value, text_of
+from prodcheck.parsing.treesitter import descendants, preorder, string_value, text_of
 
 FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 STRING_TYPES = frozenset({"interpreted_string_literal", "raw_string_literal"})
@@ -107,7 +107,7 @@ class GoFile:
                 self.package = next((self.text(c) for c in node.named_children
                                      if c.type == "package_identifier"), "")
             elif kind == "import_declaration":
-                for spec in _descendants(node, "import_spec"):
+                for spec in descendants(node, "import_spec"):
                     self._import(spec)
             elif kind == "function_declaration":
                 name = self.text(node.child_by_field_name("name"))
@@ -125,7 +125,7 @@ class GoFile:
                         if body is not None and body.type == "struct_type":
                             self.structs[self.text(spec.child_by_field_name("name"))] = body
             elif kind in ("const_declaration", "var_declaration"):
-                for spec in _descendants(node, "const_spec", "var_spec"):
+                for spec in descendants(node, "const_spec", "var_spec"):
                     self._value_spec(spec, kind == "const_declaration")
 
     def _import(self, spec) -> None:
@@ -438,16 +438,6 @@ def _start_byte(node) -> int:
     return node.start_byte
 
 
-def _descendants(node, *types: str) -> Iterator:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in types:
-            yield current
-            continue
-        stack.extend(reversed(current.named_children))
-
-
 def receiver_type(method) -> str:
     """`func (s *Server) routes()` -> "Server" (type parameters dropped)."""
     receiver = method.child_by_field_name("receiver") if method is not None else None
@@ -537,6 +527,15 @@ def call_parts(call, view: GoFile | None = None) -> tuple[object | None, str]:
     if kind == "generic_type":               # f[T](...)
         return None, text(function.child_by_field_name("type"))
     return None, ""
+
+
+def assignment_pairs(node) -> list[tuple]:
+    """(target, value) of each position of an `assignment_statement`: `a, b = x, y`."""
+    left = node.child_by_field_name("left")
+    right = node.child_by_field_name("right")
+    targets = left.named_children if left is not None else []
+    values = right.named_children if right is not None else []
+    return list(zip(targets, values))
 
 
 def selector_names(node, view: GoFile | None = None) -> list[str]:
@@ -740,7 +739,7 @@ def _block_index(block, view: GoFile | None) -> dict[str, list]:
                 if target.type == "identifier":
                     index.setdefault(text(target), []).append((statement.start_byte, statement))
         elif statement.type == "var_declaration":
-            for spec in _descendants(statement, "var_spec"):
+            for spec in descendants(statement, "var_spec"):
                 for target in spec.children_by_field_name("name"):
                     index.setdefault(text(target), []).append((statement.start_byte, spec))
     if memo is not None:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from prodcheck.facts.extract import Extractor
 from prodcheck.facts.extractors.go_common import (
-    GoFile, arguments_of, body_of, call_parts, composite_fields, composite_type, declared_type,
+    GoFile, arguments_of, assignment_pairs, body_of, call_parts, composite_fields, composite_type, declared_type,
     declared_value, function_name, go_file, handler_framework, import_module, local_declaration,
     middleware_kind, params_of, receiver_type, result_types, string_of, type_ref, unparen, words,
     wraps_with,
@@ -270,11 +270,7 @@ class GoRouteScanner:
         `&Server{router: chi.NewRouter()}`."""
         for node in self.view.nodes_of("assignment_statement", "composite_literal"):
             if node.type == "assignment_statement":
-                left = node.child_by_field_name("left")
-                right = node.child_by_field_name("right")
-                targets = left.named_children if left is not None else []
-                values = right.named_children if right is not None else []
-                for target, value in zip(targets, values):
+                for target, value in assignment_pairs(node):
                     if target.type == "selector_expression":
                         key = self._field_key(target)
                         made = self._constructed(value)

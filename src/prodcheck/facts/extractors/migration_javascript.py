@@ -669,15 +669,8 @@ class _Reader:
             strategy = self.text(options.get("generationStrategy")) or "increment"
             flags |= {"has-default", "volatile-default"}
             default = "a uuid generated per row" if strategy == "uuid" else "an identity sequence"
-        ops = [replace(base, action="add-column", column=column, new_type=ctype, default=default,
-                       flags=base.flags | flags)]
-        inline = base.flags | {"inline"}
-        if primary:
-            ops.append(replace(base, action="add-constraint", constraint="primary-key", columns=(column,),
-                               flags=inline))
-        elif text_of(options.get("isUnique")) == "true":
-            ops.append(replace(base, action="add-constraint", constraint="unique", columns=(column,), flags=inline))
-        return ops
+        return _added_column(base, column, ctype, default, flags, primary,
+                             unique=text_of(options.get("isUnique")) == "true")
 
     def _typeorm_type(self, options: dict) -> str:
         raw = self.text(options.get("type"))
@@ -818,20 +811,14 @@ class _Reader:
             flags |= {"not-null", "has-default", "volatile-default"}
             default = "a serial sequence"
             ctype = "bigserial" if ctype == "int8" else "serial"
-        ops = [replace(base, action="add-column", column=column, new_type=ctype, default=default,
-                       flags=base.flags | flags)]
-        inline = base.flags | {"inline"}
-        if primary:
-            ops.append(replace(base, action="add-constraint", constraint="primary-key", columns=(column,),
-                               flags=inline))
-        elif text_of(attributes.get("unique")) == "true":
-            ops.append(replace(base, action="add-constraint", constraint="unique", columns=(column,), flags=inline))
+        ops = _added_column(base, column, ctype, default, flags, primary,
+                            unique=text_of(attributes.get("unique")) == "true")
         references = object_pairs(attributes.get("references"))
         if references:
             model = unwrap(references.get("model"))
             target = self._sequelize_table(model) if model is not None else ""
             ops.append(replace(base, action="add-constraint", constraint="foreign-key", columns=(column,),
-                               column=column, references=target, flags=inline))
+                               column=column, references=target, flags=base.flags | {"inline"}))
         return ops
 
     def _sequelize_default(self, node) -> tuple[str, bool]:
@@ -853,6 +840,21 @@ class _Reader:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _added_column(base: Op, column: str, ctype: str, default: str, flags: set[str], primary: bool,
+                  unique: bool) -> list[Op]:
+    """A column added by a TypeORM or Sequelize migration, with its inline primary-key or unique
+    constraint (the primary key wins: it is unique already)."""
+    ops = [replace(base, action="add-column", column=column, new_type=ctype, default=default,
+                   flags=base.flags | flags)]
+    inline = base.flags | {"inline"}
+    if primary:
+        ops.append(replace(base, action="add-constraint", constraint="primary-key", columns=(column,),
+                           flags=inline))
+    elif unique:
+        ops.append(replace(base, action="add-constraint", constraint="unique", columns=(column,), flags=inline))
+    return ops
 
 
 def _continues_chain(call) -> bool:

@@ -59,6 +59,15 @@ def local_constructor(name: str, at, ctx) -> tuple[str, str]:
     return qualified_call(value, view(ctx))
 
 
+HTTP_SERVER_KINDS = frozenset({"listen", "listen-and-serve"})
+HTTP_FRAMEWORKS = frozenset({"net/http", "gin", "echo", "fiber", "fasthttp"})
+
+
+def http_server_starts(files) -> list:
+    """The entry points of these files that start an HTTP server (`ListenAndServe`, `r.Run()`)."""
+    return [e for f in files for e in f.entrypoints if e.kind in HTTP_SERVER_KINDS and e.framework in HTTP_FRAMEWORKS]
+
+
 def go_groups(project) -> dict[str, list]:
     """Service name (or "dir:<path>") -> the Go source facts of that service."""
     groups: dict[str, list] = {}

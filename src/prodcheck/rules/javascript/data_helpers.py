@@ -492,7 +492,7 @@ def _write_label(call, ctx) -> str:
             return f"{'.'.join(names[-2:])}.{method}"
     if method in REPO_WRITES and names:
         last = names[-1]
-        if set(words(last)) & REPO_WORDS or "getRepository" in _chain_methods(receiver) \
+        if set(words(last)) & REPO_WORDS or "getRepository" in chain_methods(receiver) \
                 or (len(names) == 2 and names[0] == "this" and typed_repository(receiver, last)):
             return f"{last}.{method}"
     if method in MODEL_WRITES and len(names) == 1 and names[0][:1].isupper() and names[0] not in NOT_MODELS \
@@ -541,7 +541,9 @@ def _awaited(call) -> bool:
     return False
 
 
-def _chain_methods(node) -> list[str]:
+def chain_methods(node) -> list[str]:
+    """The methods called along a receiver chain, outermost first: `db.collection('x').find` ->
+    ["collection"] for the receiver `db.collection('x')`."""
     found = []
     current = unwrap(node)
     for _ in range(16):

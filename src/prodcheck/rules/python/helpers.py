@@ -60,6 +60,19 @@ def enclosing_function(ctx, node: ast.AST) -> ast.AST:
     return ctx.file.tree
 
 
+def enclosing_def(ctx, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost `def` around `node`; None at module level or when a lambda or a class body
+    comes first (code there does not run when the function runs)."""
+    current = parent_of(ctx, node)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return current
+        if isinstance(current, (ast.Lambda, ast.ClassDef)):
+            return None
+        current = parent_of(ctx, current)
+    return None
+
+
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 

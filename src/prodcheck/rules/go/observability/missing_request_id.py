@@ -74,17 +74,12 @@ from __future__ import annotations
 from prodcheck.facts.stack import service_of
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import ProjectRule
-from prodcheck.rules.go.helpers import go_groups
+from prodcheck.rules.go.helpers import go_groups, http_server_starts
 from prodcheck.rules.go.security_helpers import runnable
-
-SERVER_KINDS = frozenset({"listen", "listen-and-serve"})
-HTTP_FRAMEWORKS = frozenset({"net/http", "gin", "echo", "fiber", "fasthttp"})
-
 
 def check(project, ctx):
     for key, files in sorted(go_groups(project).items()):
-        starts = [e for f in files for e in f.entrypoints
-                  if e.kind in SERVER_KINDS and e.framework in HTTP_FRAMEWORKS]
+        starts = http_server_starts(files)
         if not starts or key.startswith("dir:") or not runnable(files):
             continue
         if any(s.name == "go-request-id" for f in files for s in f.signals):

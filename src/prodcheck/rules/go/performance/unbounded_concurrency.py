@@ -98,7 +98,7 @@ implemented in a helper the goroutine calls is not seen.
 from __future__ import annotations
 
 from prodcheck.facts.extractors.go_common import (
-    body_of, call_parts, declared_type, declared_value, local_declaration, selector_names, statements_of, unparen,
+    body_of, call_parts, declared_type, declared_value, enclosing_function, local_declaration, selector_names, statements_of, unparen,
     walk_local, words,
 )
 from prodcheck.model import Area, Confidence
@@ -115,7 +115,7 @@ def check(stmt, ctx):
     file_view = view(ctx)
     if generated_or_tool(ctx):
         return
-    func = _enclosing_function(stmt)
+    func = enclosing_function(stmt)
     if func is None or _bounded(func, stmt):
         return
     loop = _range_loop(stmt, func)
@@ -136,15 +136,6 @@ def check(stmt, ctx):
             and not _waits_after(func, stmt, ctx):
         yield ctx.finding(RULE, stmt, "detached goroutine started on every request: nothing bounds or waits for "
                                       "them under load", confidence=Confidence.MEDIUM)
-
-
-def _enclosing_function(node):
-    current = node.parent
-    while current is not None:
-        if current.type in ("function_declaration", "method_declaration", "func_literal"):
-            return current
-        current = current.parent
-    return None
 
 
 def _range_loop(stmt, func):

@@ -68,16 +68,11 @@ from __future__ import annotations
 from prodcheck.facts.stack import service_of
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import ProjectRule
-from prodcheck.rules.go.helpers import go_groups
-
-SERVER_KINDS = frozenset({"listen", "listen-and-serve"})
-HTTP_FRAMEWORKS = frozenset({"net/http", "gin", "echo", "fiber", "fasthttp"})
-
+from prodcheck.rules.go.helpers import go_groups, http_server_starts
 
 def check(project, ctx):
     for key, files in sorted(go_groups(project).items()):
-        starts = [e for f in files for e in f.entrypoints
-                  if e.kind in SERVER_KINDS and e.framework in HTTP_FRAMEWORKS]
+        starts = http_server_starts(files)
         if not starts or key.startswith("dir:"):      # not a service (examples, scripts)
             continue
         notify = [s for f in files for s in f.signals if s.name == "go-signal-notify"]

@@ -55,7 +55,7 @@ confidence.
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import element_value, is_true, selector_names
+from prodcheck.facts.extractors.go_common import assignment_pairs, element_value, is_true, selector_names
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import view
@@ -92,11 +92,7 @@ def _keyed(node, ctx):
 
 
 def _assignment(node, ctx):
-    left = node.child_by_field_name("left")
-    right = node.child_by_field_name("right")
-    targets = list(left.named_children) if left is not None else []
-    values = list(right.named_children) if right is not None else []
-    for target, value in zip(targets, values):
+    for target, value in assignment_pairs(node):
         if selector_names(target)[-1:] == ["InsecureSkipVerify"] and is_true(value):
             yield ctx.finding(RULE, node, f"`{view(ctx).text(target)} = true` disables TLS certificate verification")
 

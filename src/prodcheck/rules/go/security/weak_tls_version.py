@@ -45,7 +45,9 @@ only up to Go 1.21). `PreferServerCipherSuites` and curve preferences are not in
 """
 from __future__ import annotations
 
-from prodcheck.facts.extractors.go_common import composite_type, element_value, selector_names, unparen
+from prodcheck.facts.extractors.go_common import (
+    assignment_pairs, composite_type, element_value, selector_names, unparen,
+)
 from prodcheck.model import Area, Confidence, Severity, Stride
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.go.helpers import generated_or_tool, view
@@ -89,11 +91,7 @@ def _keyed(node, ctx):
 
 
 def _assignment(node, ctx):
-    left = node.child_by_field_name("left")
-    right = node.child_by_field_name("right")
-    targets = list(left.named_children) if left is not None else []
-    values = list(right.named_children) if right is not None else []
-    for target, value in zip(targets, values):
+    for target, value in assignment_pairs(node):
         names = selector_names(target)
         if len(names) >= 2 and names[-1] in ("MinVersion", "MaxVersion", "CipherSuites"):
             yield from _report(names[-1], unparen(value), node, ctx, require_tls=True)

@@ -57,11 +57,12 @@ import re
 
 from prodcheck.facts.extractors.js_common import (
     FUNCTION_TYPES, arguments_of, call_parts, callee, is_async, is_function, member_names, number_of,
-    string_of, unwrap, words,
+    unwrap, words,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import string_value, text_of
 from prodcheck.rules.base import NodeRule
+from prodcheck.rules.javascript.data_helpers import sql_text
 
 PRISMA_READS = frozenset({"findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany",
                           "count", "aggregate", "groupBy"})
@@ -154,7 +155,7 @@ def _call_label(call, chain, methods) -> str:
         first = unwrap(args[0]) if args else None
         if first is None or first.type == "object":
             return ""
-        sql = _sql_text(first)
+        sql = sql_text(first)
         if sql is not None:
             return f"{receiver}.{outer}" if _READ_START.match(sql) else ""
         if set(words(receiver)) & SQL_RECEIVERS:
@@ -166,18 +167,9 @@ def _call_label(call, chain, methods) -> str:
 _READ_START = re.compile(r"^\s*(select|with)\b", re.I)
 
 
-def _sql_text(node) -> str | None:
-    value = string_of(node)
-    if value is not None:
-        return value
-    if node.type == "template_string":
-        return text_of(node).strip("`")
-    return None
-
-
 def _read_sql(call) -> bool:
     args = arguments_of(call)
-    sql = _sql_text(unwrap(args[0])) if args else None
+    sql = sql_text(unwrap(args[0])) if args else None
     return sql is None or not _WRITE_SQL.match(sql)
 
 

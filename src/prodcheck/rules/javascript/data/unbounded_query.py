@@ -65,13 +65,14 @@ from __future__ import annotations
 import re
 
 from prodcheck.facts.extractors.js_common import (
-    arguments_of, call_parts, callee, object_pairs, unwrap, words,
+    arguments_of, callee, object_pairs, unwrap, words,
 )
 from prodcheck.model import Area, Confidence
 from prodcheck.parsing.treesitter import string_value, text_of
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.javascript.data_helpers import (
-    DB_WORDS, NOT_MODELS, REPO_WORDS, request_function, server_file, sql_argument, typed_repository,
+    DB_WORDS, NOT_MODELS, REPO_WORDS, chain_methods, request_function, server_file, sql_argument,
+    typed_repository,
 )
 from prodcheck.rules.javascript.helpers import view
 
@@ -123,7 +124,7 @@ def _unbounded(call, ctx) -> str:
         return f"{names[0]}.{method}()" if _open_options(args, ctx) else ""
     if method == "find" and _empty_filter(args) and (
             len(names) == 1 and _model(names[0])
-            or "collection" in _chain_methods(receiver)
+            or "collection" in chain_methods(receiver)
             or names and "collection" in words(names[-1])):
         if _bounded_chain(call):
             return ""
@@ -142,7 +143,7 @@ def _unbounded(call, ctx) -> str:
 
 def _repository(receiver, names: list[str]) -> bool:
     last = names[-1]
-    return bool(set(words(last)) & REPO_WORDS) or "getRepository" in _chain_methods(receiver) \
+    return bool(set(words(last)) & REPO_WORDS) or "getRepository" in chain_methods(receiver) \
         or (len(names) == 2 and names[0] == "this" and typed_repository(receiver, last))
 
 
@@ -170,22 +171,6 @@ def _empty(args: list) -> bool:
 
 def _empty_filter(args: list) -> bool:
     return _empty(args[:1])
-
-
-def _chain_methods(node) -> list[str]:
-    found = []
-    current = unwrap(node)
-    for _ in range(16):
-        if current is None:
-            break
-        if current.type == "call_expression":
-            found.append(call_parts(current)[1])
-            current = callee(current)
-        elif current.type == "member_expression":
-            current = unwrap(current.child_by_field_name("object"))
-        else:
-            break
-    return found
 
 
 def _outer_methods(call) -> list[str]:

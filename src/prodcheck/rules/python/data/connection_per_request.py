@@ -60,7 +60,7 @@ from prodcheck.facts.extractors.python_common import last_name
 from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.data_helpers import handler_callees, is_test_or_migration, request_handlers
-from prodcheck.rules.python.helpers import parent_of, qualified
+from prodcheck.rules.python.helpers import enclosing_def, parent_of, qualified
 
 CONNECTORS = {
     "psycopg2.connect": "PostgreSQL connection", "psycopg.connect": "PostgreSQL connection",
@@ -85,7 +85,7 @@ def check(node: ast.Call, ctx):
     what = CONNECTORS.get(qualified(ctx, node.func))
     if what is None:
         return
-    func = _function_of(ctx, node)
+    func = enclosing_def(ctx, node)
     if func is None or any(last_name(d.func if isinstance(d, ast.Call) else d) in CACHING_DECORATORS
                            for d in func.decorator_list):
         return
@@ -102,23 +102,12 @@ def check(node: ast.Call, ctx):
         related=(handler.func,) if via else ())
 
 
-def _function_of(ctx, node: ast.AST):
-    current = parent_of(ctx, node)
-    while current is not None:
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return current
-        if isinstance(current, (ast.Lambda, ast.ClassDef)):
-            return None
-        current = parent_of(ctx, current)
-    return None
-
-
 def _stored_globally(ctx, call: ast.Call) -> bool:
     """`global _engine; if _engine is None: _engine = create_engine(...)`: created once."""
     parent = parent_of(ctx, call)
     if not isinstance(parent, ast.Assign):
         return False
-    func = _function_of(ctx, call)
+    func = enclosing_def(ctx, call)
     declared = {n for s in ast.walk(func) if isinstance(s, ast.Global) for n in s.names}
     for target in parent.targets:
         if isinstance(target, ast.Name) and target.id in declared:

@@ -62,7 +62,7 @@ from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import ancestors, is_cli_module
 from prodcheck.rules.python.data_helpers import handler_callees, is_test_or_migration, request_handlers
-from prodcheck.rules.python.helpers import bindings, bound_constructor, parent_of, qualified
+from prodcheck.rules.python.helpers import bindings, bound_constructor, enclosing_def, parent_of, qualified
 
 CONNECTORS = {
     "psycopg2.connect": "PostgreSQL connection", "psycopg.connect": "PostgreSQL connection",
@@ -91,7 +91,7 @@ def check(call: ast.Call, ctx):
     what = _resource(call, ctx)
     if not what:
         return
-    function = _function_of(call, ctx)
+    function = enclosing_def(ctx, call)
     if function is None or is_test_or_migration(ctx) or is_cli_module(ctx):
         return
     name = _assigned_name(call, ctx)
@@ -149,15 +149,6 @@ def _resource(call: ast.Call, ctx) -> str:
             and bound_constructor(ctx, func.value) in DBAPI:
         return "server-side cursor"
     return ""
-
-
-def _function_of(node: ast.AST, ctx):
-    for parent in ancestors(ctx, node):
-        if isinstance(parent, _FUNCTIONS):
-            return parent
-        if isinstance(parent, (ast.Lambda, ast.ClassDef)):
-            return None
-    return None
 
 
 def _assigned_name(call: ast.Call, ctx) -> str | None:

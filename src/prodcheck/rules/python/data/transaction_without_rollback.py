@@ -76,7 +76,7 @@ from prodcheck.model import Area, Confidence
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import ancestors, is_broad_handler
 from prodcheck.rules.python.data_helpers import is_test_or_migration
-from prodcheck.rules.python.helpers import parent_of, qualified
+from prodcheck.rules.python.helpers import enclosing_def, parent_of, qualified
 
 TX_WORDS = frozenset({"session", "sess", "db", "dbsession", "conn", "connection", "con", "cnx", "transaction",
                       "tx", "txn", "trans", "database", "uow", "dbconn", "sqlite", "pg"})
@@ -137,7 +137,7 @@ def _manual_begin(call: ast.Call, ctx):
         if call.args or call.keywords or not _transactional(func.value) or _in_with(call, ctx):
             return
         label = f"`{dotted(func)}()` outside a `with` block"
-    function = _function_of(call, ctx)
+    function = enclosing_def(ctx, call)
     if function is None:
         return
     commits = rollbacks = False
@@ -161,15 +161,6 @@ def _in_with(call: ast.Call, ctx) -> bool:
     while isinstance(parent, ast.Await):
         parent = parent_of(ctx, parent)
     return isinstance(parent, ast.withitem) or isinstance(parent, (ast.Return, ast.Call, ast.keyword))
-
-
-def _function_of(node: ast.AST, ctx):
-    for parent in ancestors(ctx, node):
-        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return parent
-        if isinstance(parent, (ast.Lambda, ast.ClassDef)):
-            return None
-    return None
 
 
 def _commits(node: ast.Try) -> list[ast.Call]:

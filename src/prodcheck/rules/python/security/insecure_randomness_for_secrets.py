@@ -48,7 +48,7 @@ from prodcheck.facts.extractors.python_common import const_str, dotted, name_tok
 from prodcheck.model import Area, Confidence, Stride
 from prodcheck.rules.base import NodeRule
 from prodcheck.rules.python.ast_helpers import is_dev_module, words_of
-from prodcheck.rules.python.helpers import imports, parent_of, qualified, replace_span_diff
+from prodcheck.rules.python.helpers import enclosing_def, imports, parent_of, qualified, replace_span_diff
 
 RANDOM_FUNCTIONS = frozenset({"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits",
                               "uniform", "randbytes", "shuffle", "rand", "bytes", "integers"})
@@ -128,7 +128,7 @@ def _statement_destination(stmt: ast.stmt, ctx) -> tuple[str, Confidence] | None
     elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
         targets = [stmt.target]
     elif isinstance(stmt, ast.Return):
-        function = _function_of(stmt, ctx)
+        function = enclosing_def(ctx, stmt)
         if function is not None and is_generator_name(function.name):
             return f"the return value of `{function.name}()`", Confidence.MEDIUM
         return None
@@ -139,7 +139,7 @@ def _statement_destination(stmt: ast.stmt, ctx) -> tuple[str, Confidence] | None
         if name and is_secret_name(name):
             ambiguous = words_of(name) == ("token",)       # also a lexer token or a MIME boundary
             return f"`{dotted(target) or name}`", Confidence.MEDIUM if ambiguous else Confidence.HIGH
-    function = _function_of(stmt, ctx)
+    function = enclosing_def(ctx, stmt)
     if function is not None and is_generator_name(function.name):
         names = {t.id for t in targets if isinstance(t, ast.Name)}
         if names & _returned_names(function):
@@ -155,17 +155,6 @@ def _target_name(target: ast.AST) -> str:
     if isinstance(target, ast.Subscript):
         return const_str(target.slice) or ""
     return ""
-
-
-def _function_of(stmt: ast.stmt, ctx) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    current = parent_of(ctx, stmt)
-    while current is not None:
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return current
-        if isinstance(current, (ast.Lambda, ast.ClassDef)):
-            return None
-        current = parent_of(ctx, current)
-    return None
 
 
 def _returned_names(function: ast.AST) -> set[str]:
