@@ -113,9 +113,8 @@ class ResultCache:
     """The bucket of one scan: `lookup` before the per-file phase, `store` after it, and the taint
     outcome (`taint_outcome`/`store_taint`) in the project phase."""
     directory: Path                               # the bucket's directory
-    hashes: dict[str, str]                        # path -> content hash, for the files of this scan
+    stats: dict[str, tuple[int, int, str]]        # path -> size, mtime, content hash (this scan's files)
     manifest: Path | None = None                  # where the hashes of this root are remembered
-    stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)   # path -> size, mtime, hash
     remembered: dict = field(default_factory=dict)   # the hashes as the manifest held them
     entries: dict[str, Entry] = field(default_factory=dict)    # path -> entry, valid for this scan
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -143,11 +142,14 @@ class ResultCache:
                 stats[source.path] = seen
             elif (digest := _content_hash(source)) is not None:
                 stats[source.path] = (source.size, source.mtime_ns, digest)
-        hashes = {path: stat[2] for path, stat in stats.items()}
-        cache = cls(base / _bucket_key(files, hashes, rule_ids), hashes, manifest, stats, known)
+        cache = cls(base / _bucket_key(files, stats, rule_ids), stats, manifest, known)
         cache._load()
         loaded, cache.diagnostics = cache.diagnostics, []
         return cache, loaded
+
+    def content_hash(self, path: str) -> str | None:
+        stat = self.stats.get(path)
+        return stat[2] if stat is not None else None
 
     def lookup(self, source: SourceFile) -> PackedResult | None:
         entry = self.entries.get(source.path)
@@ -168,7 +170,7 @@ class ResultCache:
             wanted: dict[str, Entry] = {}
             for packed in results:
                 path = packed.result.facts.path
-                digest = self.hashes.get(path)
+                digest = self.content_hash(path)
                 if digest is None or any(d.kind in UNCACHED_KINDS for d in packed.result.diagnostics):
                     continue
                 entry = self.entries.get(path)
@@ -218,7 +220,7 @@ class ResultCache:
                                                              f"{type(exc).__name__}; files analysed again"))
             return
         self.entries = {path: entry for path, entry in entries.items()
-                        if self.hashes.get(path) == entry.content_hash}
+                        if self.content_hash(path) == entry.content_hash}
 
     def _save_hashes(self) -> None:
         if self.manifest is None:
@@ -288,14 +290,14 @@ def _content_hash(source: SourceFile) -> str | None:
         return None
 
 
-def _bucket_key(files: list[SourceFile], hashes: dict[str, str], rule_ids: tuple[str, ...]) -> str:
+def _bucket_key(files: list[SourceFile], stats: dict[str, tuple[int, int, str]], rule_ids: tuple[str, ...]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(_settings_fingerprint().encode())
     digest.update("\0".join(rule_ids).encode())
     for source in sorted(files, key=lambda s: s.path):
         digest.update(f"\0{source.path}\0{source.language}\0{source.kind}".encode())
         if source.language not in SOURCE_LANGUAGES:
-            digest.update(hashes.get(source.path, "unreadable").encode())
+            digest.update(stats[source.path][2].encode() if source.path in stats else b"unreadable")
     return digest.hexdigest()
 
 

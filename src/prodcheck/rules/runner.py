@@ -15,14 +15,15 @@ from prodcheck.rules.context import FileContext
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def run_file_rules(parsed, rules: Iterable[Rule],
+def run_file_rules(parsed, rules: RuleSelection | Iterable[Rule],
                    postgres_version: int = 0) -> tuple[list[Finding], list[Diagnostic], set[str]]:
     """Findings, rule errors, and the ids of the rules that had something to look at here."""
+    selection = rules if isinstance(rules, RuleSelection) else RuleSelection(rules)
     ctx = FileContext(parsed, postgres_version)
     findings: list[Finding] = []
     failures: Failures = {}
     applied: set[str] = set()
-    plan = _plan(rules, parsed.language, parsed.kind)
+    plan = selection.plan(parsed.language, parsed.kind)
     if plan.node_rules and parsed.tree is not None:
         applied.update(plan.node_rule_ids)
         walker = WALKERS.get(parsed.language)
@@ -37,31 +38,30 @@ def run_file_rules(parsed, rules: Iterable[Rule],
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """The rules that apply to one language and kind of file: node rules indexed by the node
-    types they visit, and file rules. Worked out once per rule selection, not once per file."""
+    types they visit, and file rules."""
     node_rules: tuple[NodeRule, ...]
     node_rule_ids: frozenset[str]
     dispatch: dict
     file_rules: tuple[FileRule, ...]
 
 
-_PLANS: dict[tuple[int, str, str], tuple[object, _Plan]] = {}
-_MAX_PLANS = 64
+class RuleSelection:
+    """The rules of one scan, with their per-language-and-kind plans worked out once instead of
+    once per file (the pipeline keeps one selection per worker)."""
 
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = tuple(rules)
+        self._plans: dict[tuple[str, str], _Plan] = {}
 
-def _plan(rules: Iterable[Rule], language: str, kind: str) -> _Plan:
-    key = (id(rules), language, kind)
-    cached = _PLANS.get(key)
-    if cached is not None and cached[0] is rules:        # the same selection object, still alive
-        return cached[1]
-    selection = tuple(rules)
-    node_rules = tuple(r for r in selection if isinstance(r, NodeRule) and language in r.languages
-                       and (kind != "test" or r.in_tests))
-    plan = _Plan(node_rules, frozenset(r.id for r in node_rules), _dispatch_index(list(node_rules)),
-                 tuple(r for r in selection if isinstance(r, FileRule) and r.applies_to(language, kind)))
-    if len(_PLANS) >= _MAX_PLANS:
-        _PLANS.clear()
-    _PLANS[key] = (rules, plan)
-    return plan
+    def plan(self, language: str, kind: str) -> _Plan:
+        found = self._plans.get((language, kind))
+        if found is None:
+            node_rules = tuple(r for r in self.rules if isinstance(r, NodeRule) and language in r.languages
+                               and (kind != "test" or r.in_tests))
+            found = self._plans[(language, kind)] = _Plan(
+                node_rules, frozenset(r.id for r in node_rules), _dispatch_index(list(node_rules)),
+                tuple(r for r in self.rules if isinstance(r, FileRule) and r.applies_to(language, kind)))
+        return found
 
 
 # rule id -> (its first failure in the file, how many times it failed). A rule that fails on one

@@ -5,10 +5,6 @@ modules; a rule reports a flow when the language of the file holding the sink is
 """
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from prodcheck.model import Diagnostic
 
 
@@ -28,8 +24,7 @@ def run_taint_rules(rules, project, ctx):
         if not family_rules:
             continue
         try:
-            with cyclic_collector_paused():
-                flows = find_flows([fn for facts in files for fn in facts.functions], load_spec(family))
+            flows = find_flows([fn for facts in files for fn in facts.functions], load_spec(family))
         except Exception as exc:  # a broken spec or engine becomes a diagnostic; the scan goes on
             diagnostics.append(Diagnostic(".", "rule-error", f"taint analysis ({family}) failed: "
                                                              f"{type(exc).__name__}: {exc}"))
@@ -41,19 +36,3 @@ def run_taint_rules(rules, project, ctx):
                 if flow.sink_kind in rule.sink_kinds and language_of.get(flow.sink.path) in rule.languages:
                     findings.append(ctx.finding(rule, flow.sink, flow.message, related=flow.steps))
     return findings, diagnostics, applied
-
-
-@contextmanager
-def cyclic_collector_paused() -> Iterator[None]:
-    """The engine allocates hundreds of thousands of small tuples, dicts and frozen dataclasses, all
-    acyclic and freed by reference counting, while the main process holds every file's facts: each
-    collection the allocations trigger re-scans that whole heap, which cost the engine about twice
-    its own work (sqlalchemy: 4.1 s of `prepare` against 1.3 s with the collector paused). The
-    collector is restored on the way out, exceptions included."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
