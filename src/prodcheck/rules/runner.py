@@ -74,10 +74,11 @@ def _reported(first: Diagnostic, count: int) -> Diagnostic:
 
 
 def _dispatch_index(rules: list[NodeRule]) -> dict:
+    """Node type -> the (rule, its check) pairs that visit it."""
     index: dict = {}
     for rule in rules:
         for node_type in rule.visits:
-            index.setdefault(node_type, []).append(rule)
+            index.setdefault(node_type, []).append((rule, rule.check))
     return index
 
 
@@ -98,7 +99,7 @@ def _failed(failures: Failures, rule: Rule, diagnostic: Diagnostic) -> None:
     entry[1] += 1
 
 
-def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Finding],
+def walk_python(tree: ast.AST, checks: dict, ctx: FileContext, findings: list[Finding],
                 failures: Failures) -> None:
     """Every node depth first (the order of a recursive visit), over the file's memoized node
     list instead of a walk of its own; the enclosing symbol of a visited node is worked out from
@@ -116,7 +117,6 @@ def walk_python(tree: ast.AST, index: dict, ctx: FileContext, findings: list[Fin
         names.reverse()
         return names
 
-    checks = {node_type: [(rule, rule.check) for rule in rules] for node_type, rules in index.items()}
     for node in module_preorder(parsed):
         node_checks = checks.get(type(node))
         if node_checks is None:
@@ -156,7 +156,7 @@ _TS_SCOPES = frozenset({
 })
 
 
-def walk_treesitter(tree, index: dict, ctx: FileContext, findings: list[Finding],
+def walk_treesitter(tree, checks: dict, ctx: FileContext, findings: list[Finding],
                     failures: Failures) -> None:
     """The same single walk for tree-sitter trees (JS/TS/Go), dispatching on `node.type`, over the
     file's memoised node list (`treesitter.preorder`: the extractors read the same list). The
@@ -179,7 +179,6 @@ def walk_treesitter(tree, index: dict, ctx: FileContext, findings: list[Finding]
         return names
 
     listed = preorder(ctx.file) if ctx.file.tree is tree else preorder_of(tree.root_node)
-    checks = {node_type: [(rule, rule.check) for rule in rules] for node_type, rules in index.items()}
     nodes, types = listed.nodes, listed.types
     for position in [i for i, kind in enumerate(types) if kind in checks]:
         node = nodes[position]
